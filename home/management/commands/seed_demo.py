@@ -1,0 +1,29 @@
+"""Build the demo station site: fictional people, realistic content. Safe to run twice."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from home import demo as home_demo
+
+# Each app that has demo data contributes one seed(command) function, run in this order.
+SEEDERS = [home_demo.seed]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content of the liaison-station site (idempotent; refused in production)."
+
+    def handle(self, *args, **options):
+        if getattr(settings, "PORTAL_ENV", "") == "production":
+            raise CommandError("seed_demo creates demo logins and must not run in production.")
+        password = os.environ.get("DEMO_PASSWORD", "demo-2026")
+        logins = []
+        with transaction.atomic():
+            for seed in SEEDERS:
+                logins += seed(password=password, log=self.stdout.write) or []
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(f"Demo logins (password: {password}):")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<16} {role}")

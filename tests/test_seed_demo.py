@@ -1,0 +1,41 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from home.models import NewsPage, PrivacyNoticePage, SiteSettings
+
+
+def counts():
+    return (
+        Page.objects.count(),
+        get_image_model().objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_site_and_is_idempotent(site, client, capsys, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "s3cret-demo")
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    output = capsys.readouterr().out
+    assert "admin" in output and "s3cret-demo" in output
+
+    assert NewsPage.objects.live().count() >= 5
+    assert PrivacyNoticePage.objects.live().count() == 1
+    assert SiteSettings.for_site(site).icp_number
+    assert client.login(username="admin", password="s3cret-demo")
+    for url in ("/", "/rules/", "/process/", "/news/", "/privacy/"):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_in_production():
+    with override_settings(PORTAL_ENV="production"), pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not get_user_model().objects.filter(username="admin").exists()
