@@ -99,6 +99,8 @@ class HomePage(Page):
         "home.ProcessGuidePage",
         "home.NewsIndexPage",
         "home.PrivacyNoticePage",
+        "deputies.DeputyIndexPage",
+        "deputies.ReceptionPage",
     ]
 
     class Meta:

@@ -25,3 +25,39 @@ class NewsPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = NewsPage
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    name = "测试联络站"
+    reference_prefix = factory.Sequence(lambda n: f"T{n}")
+
+    class Meta:
+        model = "deputies.Station"
+
+
+class DeputyFactory(factory.django.DjangoModelFactory):
+    station = factory.SubFactory(StationFactory)
+    name = factory.Sequence(lambda n: f"代表{n}")
+    level = "county"
+    role = "resident"
+    photo = factory.SubFactory(wagtail_factories.ImageFactory)
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = "deputies.Deputy"
+
+
+def valid_credit_code(n):
+    from deputies.validators import credit_code_check_character
+
+    body = f"9136999900{n:07d}"
+    return body + credit_code_check_character(body)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.Sequence(valid_credit_code)
+    contact_phone = "13900001234"
+
+    class Meta:
+        model = "deputies.Enterprise"

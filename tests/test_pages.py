@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from deputies.pages import DeputyIndexPage, ReceptionPage
 from home.models import (
     HomePage,
     NewsIndexPage,
@@ -29,7 +30,15 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_content_pages_live_under_the_home_page(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {RulesPage, ProcessGuidePage, NewsIndexPage, PrivacyNoticePage}
+            HomePage,
+            {
+                RulesPage,
+                ProcessGuidePage,
+                NewsIndexPage,
+                PrivacyNoticePage,
+                DeputyIndexPage,
+                ReceptionPage,
+            },
         )
         self.assertAllowedParentPageTypes(NewsPage, {NewsIndexPage})
         for leaf in (RulesPage, ProcessGuidePage, NewsPage, PrivacyNoticePage):

@@ -39,3 +39,23 @@ def test_seed_demo_refuses_to_run_in_production():
     with override_settings(PORTAL_ENV="production"), pytest.raises(CommandError):
         call_command("seed_demo")
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_deputies_enterprises_pairings_and_a_staffed_roster(site):
+    from deputies.models import Deputy, Enterprise, Pairing, ReceptionDay
+    from deputies.validators import validate_credit_code
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert Deputy.objects.filter(role="resident").count() == 12
+    assert Deputy.objects.filter(role="liaison").count() == 2
+    assert len(set(Deputy.objects.values_list("level", flat=True))) >= 4
+    enterprises = list(Enterprise.objects.all())
+    assert len(enterprises) >= 30
+    for enterprise in enterprises:
+        validate_credit_code(enterprise.credit_code)
+    assert Pairing.objects.count() >= 30
+    receptions = ReceptionDay.objects.upcoming().filter(kind="reception")
+    assert receptions.count() >= 5
+    assert all(day.deputies.count() >= 3 for day in receptions)

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from deputies import demo as deputies_demo
 from home import demo as home_demo
 
 # Each app that has demo data contributes one seed(command) function, run in this order.
-SEEDERS = [home_demo.seed]
+SEEDERS = [home_demo.seed, deputies_demo.seed]
 
 
 class Command(BaseCommand):

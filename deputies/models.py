@@ -1,0 +1,289 @@
+"""Deputies, the station, enterprises, "1+N" pairings and the reception roster."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from deputies.validators import validate_credit_code, validate_office_phone
+
+QR_TOKEN_BYTES = 9  # 12 URL-safe characters: unguessable, short enough for a small QR code
+
+
+def new_qr_token():
+    """A random token unused by any deputy or station: /q/<token>/ resolves both."""
+    while True:
+        token = secrets.token_urlsafe(QR_TOKEN_BYTES)
+        if not (
+            Deputy.objects.filter(qr_token=token).exists()
+            or Station.objects.filter(qr_token=token).exists()
+        ):
+            return token
+
+
+class QRCodeHolder(models.Model):
+    """Something a printed QR poster points at through a permanent, random token."""
+
+    qr_token = models.CharField(_("QR token"), max_length=32, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.qr_token:
+            self.qr_token = new_qr_token()
+        super().save(*args, **kwargs)
+
+    @property
+    def qr_path(self):
+        return reverse("qr_entry", args=[self.qr_token])
+
+    @property
+    def qr_url(self):
+        """Absolute, from the configured base URL: posters must not depend on a request's Host."""
+        return settings.WAGTAILADMIN_BASE_URL + self.qr_path
+
+    def rotate_qr_token(self):
+        """Give a new token (e.g. a poster was defaced); the old link stops working."""
+        old = self.qr_token
+        self.qr_token = new_qr_token()
+        self.save(update_fields=["qr_token"])
+        return old
+
+
+class Station(QRCodeHolder):
+    name = models.CharField(_("name"), max_length=100)
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=10,
+        unique=True,
+        help_text=_("Letters that start every case reference number, e.g. YXGY."),
+    )
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default(cls):
+        """The installation's station; one installation starts with one."""
+        return cls.objects.order_by("pk").first()
+
+
+class Deputy(QRCodeHolder, ClusterableModel):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        TOWNSHIP = "township", _("Township")
+
+    class Role(models.TextChoices):
+        RESIDENT = "resident", _("Resident deputy")
+        LIAISON = "liaison", _("Liaison officer")
+        MEMBER = "member", _("Member")
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="deputies"
+    )
+    name = models.CharField(_("name"), max_length=40)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    delegation = models.CharField(_("delegation"), max_length=100, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
+    role = models.CharField(
+        _("station role"), max_length=20, choices=Role.choices, default=Role.RESIDENT
+    )
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    office_phone = models.CharField(
+        _("office phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_office_phone],
+        help_text=_("Shown publicly. Never a personal mobile number."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive deputies leave the deputy wall.")
+    )
+    sort_order = models.PositiveIntegerField(_("display order"), default=0, db_index=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("photo"),
+        FieldRowPanel([FieldPanel("level"), FieldPanel("role")]),
+        FieldPanel("delegation"),
+        FieldRowPanel([FieldPanel("occupation"), FieldPanel("work_unit")]),
+        FieldPanel("bio"),
+        FieldPanel("office_phone"),
+        FieldPanel("is_active"),
+        FieldPanel("station"),
+        InlinePanel("pairings", heading=_("Paired enterprises (1+N)"), label=_("Enterprise")),
+    ]
+
+    class Meta:
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        ordering = ["sort_order", "pk"]
+        permissions = [("rotate_qr_token", _("Can rotate QR tokens"))]
+
+    def __str__(self):
+        return self.name
+
+    def get_public_path(self):
+
+        index = DeputyIndexPage.objects.live().order_by("path").first()
+        if index is None:
+            return None
+        return index.url + index.reverse_subpage("deputy", args=[self.pk])
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=60, blank=True)
+    is_key = models.BooleanField(_("key enterprise"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credit_code"),
+        FieldPanel("address"),
+        FieldRowPanel([FieldPanel("industry"), FieldPanel("is_key")]),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_phone")],
+            heading=_("Contact (private)"),
+        ),
+        FieldPanel("notes"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = self.credit_code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class Pairing(Orderable):
+    """ "1+N": one deputy (or liaison officer) looks after N key enterprises."""
+
+    deputy = ParentalKey(Deputy, on_delete=models.CASCADE, related_name="pairings")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="pairings"
+    )
+    since = models.DateField(_("paired since"), default=timezone.localdate)
+
+    panels = [FieldPanel("enterprise"), FieldPanel("since")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "enterprise"], name="unique_pairing")
+        ]
+
+
+class ReceptionDayQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(date__gte=timezone.localdate()).order_by("date", "start_time")
+
+
+class ReceptionDay(ClusterableModel):
+    """接待日: deputies on duty receive visitors; ordinary duty days list the staff on duty."""
+
+    MIN_DEPUTIES = 3  # station rule for a monthly reception day
+
+    class Kind(models.TextChoices):
+        RECEPTION = "reception", _("Deputies' reception day")
+        DUTY = "duty", _("Staff duty day")
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="reception_days"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RECEPTION)
+    date = models.DateField(_("date"), db_index=True)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    place = models.CharField(_("place"), max_length=120)
+    theme = models.CharField(_("theme"), max_length=120, blank=True)
+    deputies = ParentalManyToManyField(
+        Deputy, verbose_name=_("deputies on duty"), blank=True, related_name="reception_days"
+    )
+    staff_on_duty = models.CharField(
+        _("staff on duty"), max_length=200, blank=True, help_text=_("Names, separated by commas.")
+    )
+
+    objects = ReceptionDayQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]),
+        FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("place"),
+        FieldPanel("theme"),
+        FieldPanel("deputies"),
+        FieldPanel("staff_on_duty"),
+        FieldPanel("station"),
+    ]
+
+    class Meta:
+        verbose_name = _("reception day")
+        verbose_name_plural = _("reception days")
+        ordering = ["date", "start_time"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+
+    def staffing_warning(self, deputy_count):
+        """The station's ≥3-deputies rule: a warning for editors, never a refusal."""
+        if self.kind == self.Kind.RECEPTION and deputy_count < self.MIN_DEPUTIES:
+            return _(
+                "Only %(count)d deputies are on duty on %(date)s; the station's rule is at "
+                "least %(minimum)d on a reception day."
+            ) % {
+                "count": deputy_count,
+                "date": f"{self.date:%Y-%m-%d}",
+                "minimum": self.MIN_DEPUTIES,
+            }
+        return None
+
+
+from deputies.pages import DeputyIndexPage, ReceptionPage  # noqa: E402,F401  (page models)

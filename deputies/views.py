@@ -1,0 +1,47 @@
+"""Public views of the permanent QR links and their images."""
+
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from deputies import qr
+from deputies.models import Deputy, Station
+
+
+def find_holder(token):
+    """The active or inactive deputy, or the station, that owns this token; None if unknown."""
+    deputy = Deputy.objects.select_related("photo").filter(qr_token=token).first()
+    return deputy or Station.objects.filter(qr_token=token).first()
+
+
+@require_GET
+def qr_entry(request, token):
+    """/q/<token>/: the permanent entry printed on posters; it must never change."""
+    holder = find_holder(token)
+    if holder is None:
+        return render(request, "deputies/qr_unknown.html", status=404)
+    deputy = holder if isinstance(holder, Deputy) else None
+    return render(
+        request,
+        "deputies/qr_entry.html",
+        {"deputy": deputy, "station": holder if deputy is None else holder.station},
+    )
+
+
+@require_GET
+def qr_image(request, token, fmt):
+    holder = find_holder(token)
+    if holder is None or fmt not in qr.FORMATS:
+        raise Http404
+    data, etag = qr.qr_image(holder.qr_url, fmt)
+    quoted = f'"{etag}"'
+    if request.headers.get("If-None-Match") == quoted:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(data, content_type=qr.FORMATS[fmt])
+    response["ETag"] = quoted
+    # Short public caching: a rotated token must stop resolving within the hour.
+    response["Cache-Control"] = "public, max-age=3600"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="qr-{token}.{fmt}"'
+    return response
