@@ -147,13 +147,6 @@ class Deputy(QRCodeHolder, ClusterableModel):
     def __str__(self):
         return self.name
 
-    def get_public_path(self):
-
-        index = DeputyIndexPage.objects.live().order_by("path").first()
-        if index is None:
-            return None
-        return index.url + index.reverse_subpage("deputy", args=[self.pk])
-
 
 class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=120)

@@ -36,6 +36,16 @@ def admin_client(client, db):
     return client
 
 
+def reception_day(station, days_from_today, place):
+    return ReceptionDay.objects.create(
+        station=station,
+        date=timezone.localdate() + datetime.timedelta(days=days_from_today),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        place=place,
+    )
+
+
 def wall_names(client, query=""):
     html = client.get("/deputies/" + query).content.decode()
     return [chunk.split("</span>")[0] for chunk in html.split('class="deputy-name">')[1:]]
@@ -91,23 +101,10 @@ class TestProfile:
             bio="服务企业",
         )
         Pairing.objects.create(deputy=deputy, enterprise=EnterpriseFactory(name="云溪恒通电子"))
-        today = timezone.localdate()
-        soon = ReceptionDay.objects.create(
-            station=station,
-            date=today + datetime.timedelta(days=3),
-            start_time=datetime.time(9),
-            end_time=datetime.time(12),
-            place="接待室",
-        )
+        soon = reception_day(station, 3, "接待室")
         soon.deputies.add(deputy)
         soon.save()
-        past = ReceptionDay.objects.create(
-            station=station,
-            date=today - datetime.timedelta(days=3),
-            start_time=datetime.time(9),
-            end_time=datetime.time(12),
-            place="旧接待室",
-        )
+        past = reception_day(station, -3, "旧接待室")
         past.deputies.add(deputy)
         past.save()
         html = client.get(f"/deputies/{deputy.pk}/").content.decode()
@@ -327,15 +324,8 @@ def test_reception_page_lists_upcoming_days_by_month_and_drops_past_ones(
     client, home_page, station
 ):
     home_page.add_child(instance=ReceptionPage(title="接待日", slug="reception"))
-    today = timezone.localdate()
     for offset, place in ((-1, "昨天的接待室"), (2, "近期接待室"), (40, "下月接待室")):
-        ReceptionDay.objects.create(
-            station=station,
-            date=today + datetime.timedelta(days=offset),
-            start_time=datetime.time(9),
-            end_time=datetime.time(12),
-            place=place,
-        )
+        reception_day(station, offset, place)
     html = client.get("/reception/").content.decode()
     assert "近期接待室" in html and "下月接待室" in html and "昨天的接待室" not in html
     assert html.count('class="reception-month"') >= 1
@@ -343,13 +333,7 @@ def test_reception_page_lists_upcoming_days_by_month_and_drops_past_ones(
 
 @pytest.mark.django_db
 def test_home_page_shows_next_reception_days(client, home_page, station):
-    day = ReceptionDay.objects.create(
-        station=station,
-        date=timezone.localdate() + datetime.timedelta(days=1),
-        start_time=datetime.time(9),
-        end_time=datetime.time(12),
-        place="代表接待室",
-    )
+    day = reception_day(station, 1, "代表接待室")
     assert day.place in client.get("/").content.decode()
 
 
