@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,7 +56,7 @@ def poster_sheet(request):
 def rotate_token(request, kind, pk):
     model = {"deputy": Deputy, "station": Station}.get(kind)
     if model is None:
-        return redirect("wagtailadmin_home")
+        raise Http404
     holder = get_object_or_404(model, pk=pk)
     if request.method == "POST":
         with transaction.atomic():

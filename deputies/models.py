@@ -185,9 +185,10 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.credit_code = self.credit_code.strip().upper()
-        super().save(*args, **kwargs)
+    def clean_fields(self, exclude=None):
+        # Normalise before the validators run, so a code typed in lower case is accepted.
+        self.credit_code = (self.credit_code or "").strip().upper()
+        super().clean_fields(exclude)
 
 
 class Pairing(Orderable):

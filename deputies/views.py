@@ -10,7 +10,7 @@ from deputies.models import Deputy, Station
 
 def find_holder(token):
     """The active or inactive deputy, or the station, that owns this token; None if unknown."""
-    deputy = Deputy.objects.select_related("photo").filter(qr_token=token).first()
+    deputy = Deputy.objects.select_related("photo", "station").filter(qr_token=token).first()
     return deputy or Station.objects.filter(qr_token=token).first()
 
 
@@ -35,13 +35,11 @@ def qr_image(request, token, fmt):
         raise Http404
     data, etag = qr.qr_image(holder.qr_url, fmt)
     quoted = f'"{etag}"'
-    if request.headers.get("If-None-Match") == quoted:
+    if quoted in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(data, content_type=qr.FORMATS[fmt])
     response["ETag"] = quoted
     # Short public caching: a rotated token must stop resolving within the hour.
     response["Cache-Control"] = "public, max-age=3600"
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="qr-{token}.{fmt}"'
     return response

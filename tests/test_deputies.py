@@ -8,6 +8,8 @@ import zxingcpp
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 from wagtail.models import ModelLogEntry
@@ -68,15 +70,10 @@ class TestWall:
         assert wall_names(client, "?level=township&role=liaison") == ["乡镇联络"]
         assert len(wall_names(client, "?level=<script>")) == 3
 
-    def test_query_count_is_the_same_with_5_and_60_deputies(
-        self, client, wall, station, django_assert_num_queries
-    ):
+    def test_query_count_is_the_same_with_5_and_60_deputies(self, client, wall, station):
         def count_queries():
             cache.clear()
             client.get("/deputies/")  # renditions are created on first view
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
             with CaptureQueriesContext(connection) as queries:
                 assert client.get("/deputies/").status_code == 200
             return len(queries)
@@ -181,6 +178,10 @@ class TestQRLinks:
         assert "max-age" in response["Cache-Control"]
         again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304
+        listed = client.get(url, HTTP_IF_NONE_MATCH=f'"stale", {response["ETag"]}')
+        assert listed.status_code == 304
+        changed = client.get(url, HTTP_IF_NONE_MATCH='"stale"')
+        assert changed.status_code == 200 and b"<svg" in changed.content
 
     def test_token_survives_renaming_and_moving_the_wall(self, client, wall, station):
         deputy = DeputyFactory(station=station, name="林建华")
@@ -212,6 +213,14 @@ class TestRotation:
         entry = ModelLogEntry.objects.get(action="deputies.rotate_qr_token")
         assert entry.object_id == str(deputy.pk) and entry.user.username == "boss"
 
+    def test_unknown_kind_of_token_holder_is_404(self, admin_client, station):
+        assert (
+            admin_client.post(f"/admin/deputies/rotate/enterprise/{station.pk}/").status_code == 404
+        )
+        old = station.qr_token
+        station.refresh_from_db()
+        assert station.qr_token == old
+
     def test_an_editor_without_the_permission_cannot_rotate(self, client, station):
         editor = get_user_model().objects.create_user("editor", password="pw")
         group = Group.objects.create(name="编辑")
@@ -234,11 +243,17 @@ class TestRotation:
 
 @pytest.mark.django_db
 class TestPostersAndAdmin:
-    def test_posters_show_the_code_name_and_station_phone(self, admin_client, station):
+    def test_posters_show_the_code_name_and_station_phone(self, admin_client, station, home_page):
+        from home.models import SiteSettings
+
+        site_settings = SiteSettings.for_site(home_page.get_site())
+        site_settings.phone = "0796-5550123"
+        site_settings.save()
         deputies = DeputyFactory.create_batch(3, station=station)
         html = admin_client.get(f"/admin/deputies/posters/{deputies[0].pk}/").content.decode()
         assert deputies[0].name in html and f"/q/{deputies[0].qr_token}/qr.svg" in html
-        assert "@page" not in html  # print rules live in the stylesheet
+        assert '<link rel="stylesheet" href="/static/css/poster.css">' in html
+        assert "0796-5550123" in html and "扫码向我反映问题" in html
         sheet = admin_client.get("/admin/deputies/posters/sheet/").content.decode()
         assert all(f"/q/{d.qr_token}/qr.svg" in sheet for d in deputies)
         own = admin_client.get("/admin/deputies/posters/station/").content.decode()
@@ -249,6 +264,23 @@ class TestPostersAndAdmin:
         html = admin_client.get("/admin/snippets/deputies/deputy/").content.decode()
         assert f"/admin/deputies/posters/{deputy.pk}/" in html
         assert f"/admin/deputies/rotate/deputy/{deputy.pk}/" in html
+
+    def test_credit_code_typed_in_lower_case_is_saved_upper_case(self, admin_client):
+        from deputies.models import Enterprise
+        from tests.factories import valid_credit_code
+
+        code = valid_credit_code(1)  # ends in a letter, so case matters
+        assert code[-1].isalpha()
+        response = admin_client.post(
+            "/admin/snippets/deputies/enterprise/add/",
+            {
+                "name": "云溪小写企业",
+                "credit_code": f"  {code.lower()} ",
+                "is_active": "on",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        assert Enterprise.objects.get(name="云溪小写企业").credit_code == code
 
     def test_office_phone_refuses_a_mobile_in_the_admin(self, admin_client, station):
         response = admin_client.post(
@@ -307,6 +339,23 @@ class TestPostersAndAdmin:
         )
         assert response.status_code == 200
         assert not ReceptionDay.objects.exists()
+
+    def test_enterprise_listing_query_count_does_not_grow_with_enterprises(
+        self, admin_client, station
+    ):
+        def queries_for_listing():
+            with CaptureQueriesContext(connection) as queries:
+                assert admin_client.get("/admin/snippets/deputies/enterprise/").status_code == 200
+            return len(queries)
+
+        deputy = DeputyFactory(station=station)
+        for enterprise in EnterpriseFactory.create_batch(3):
+            Pairing.objects.create(deputy=deputy, enterprise=enterprise)
+        admin_client.get("/admin/snippets/deputies/enterprise/")  # warm per-session caches
+        few = queries_for_listing()
+        for enterprise in EnterpriseFactory.create_batch(17):
+            Pairing.objects.create(deputy=deputy, enterprise=enterprise)
+        assert few == queries_for_listing()
 
     def test_enterprise_export_is_an_xlsx_with_chinese_headings(self, admin_client):
         import openpyxl

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -46,8 +48,8 @@ def test_seed_demo_builds_deputies_enterprises_pairings_and_a_staffed_roster(sit
     from deputies.models import Deputy, Enterprise, Pairing, ReceptionDay
     from deputies.validators import validate_credit_code
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
     assert Deputy.objects.filter(role="resident").count() == 12
     assert Deputy.objects.filter(role="liaison").count() == 2
     assert len(set(Deputy.objects.values_list("level", flat=True))) >= 4
