@@ -3,6 +3,5 @@ from django.urls import path
 from deputies import views
 
 urlpatterns = [
-    path("q/<str:token>/", views.qr_entry, name="qr_entry"),
     path("q/<str:token>/qr.<str:fmt>", views.qr_image, name="qr_image"),
 ]

@@ -1,7 +1,6 @@
-"""Public views of the permanent QR links and their images."""
+"""Public views of the QR code images; /q/<token>/ itself is the submission form."""
 
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from deputies import qr
@@ -12,20 +11,6 @@ def find_holder(token):
     """The active or inactive deputy, or the station, that owns this token; None if unknown."""
     deputy = Deputy.objects.select_related("photo", "station").filter(qr_token=token).first()
     return deputy or Station.objects.filter(qr_token=token).first()
-
-
-@require_GET
-def qr_entry(request, token):
-    """/q/<token>/: the permanent entry printed on posters; it must never change."""
-    holder = find_holder(token)
-    if holder is None:
-        return render(request, "deputies/qr_unknown.html", status=404)
-    deputy = holder if isinstance(holder, Deputy) else None
-    return render(
-        request,
-        "deputies/qr_entry.html",
-        {"deputy": deputy, "station": holder if deputy is None else holder.station},
-    )
 
 
 @require_GET

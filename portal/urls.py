@@ -9,6 +9,7 @@ from portal import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("deputies.urls")),
+    path("", include("submissions.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -13,3 +13,13 @@ def site(db):
 @pytest.fixture
 def home_page(site):
     return HomePage.objects.get(pk=site.root_page_id)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached images must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -175,3 +175,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Case photos: outside MEDIA_ROOT, served only through a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+
+# Public forms: rate limits as (count, seconds), per client IP and per mobile number.
+SUBMISSION_RATE_PER_IP = (int(os.environ.get("SUBMISSION_RATE_PER_IP", "10")), 3600)
+SUBMISSION_RATE_PER_PHONE = (int(os.environ.get("SUBMISSION_RATE_PER_PHONE", "5")), 86400)
+# Behind a proxy, the client address is the first of X-Forwarded-For; trust it only when told.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)

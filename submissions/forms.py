@@ -1,0 +1,230 @@
+"""Public and staff forms for recording a case."""
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, Enterprise
+from submissions import photos
+from submissions.models import Case, Category, Feedback
+from submissions.validators import normalise_mobile, validate_mobile, validate_plain_text
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files if item]
+
+
+def text_field(label, max_length, required=True, textarea=False, **attrs):
+    widget = forms.Textarea(attrs={"rows": 6, **attrs}) if textarea else forms.TextInput(attrs)
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        validators=[validate_plain_text],
+        strip=True,
+    )
+
+
+class CaseFieldsForm(forms.Form):
+    """The fields every channel shares; what a case says and who said it."""
+
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=Case.Kind.choices,
+        initial=Case.Kind.PROBLEM,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category")
+    )
+    title = text_field(
+        _("Title"), 60, **{"data-counter": "true", "placeholder": _("In one sentence")}
+    )
+    description = text_field(_("Description"), 2000, textarea=True, **{"data-counter": "true"})
+    place = text_field(_("Place in the park"), 100, required=False)
+    enterprise_name = text_field(
+        _("Your enterprise"),
+        120,
+        required=False,
+        list="known-enterprises",
+        autocomplete="organization",
+    )
+    submitter_name = text_field(_("Your name"), 30, autocomplete="name")
+    submitter_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        validators=[validate_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    submitter_email = forms.EmailField(label=_("E-mail (optional)"), max_length=100, required=False)
+    photos = MultiplePhotoField(
+        label=_("Photos (up to 3)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+        help_text=_("JPEG, PNG, WebP or GIF, at most 10 MB each. Location data is removed."),
+    )
+    allow_disclosure = forms.BooleanField(
+        label=_("The outcome may be published without my name or contact details"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+    def clean_submitter_phone(self):
+        return normalise_mobile(self.cleaned_data["submitter_phone"])
+
+    def clean_photos(self):
+        uploads = self.cleaned_data.get("photos") or []
+        if len(uploads) > photos.MAX_PHOTOS:
+            raise forms.ValidationError(_("Attach at most 3 photos."), code="too_many")
+        cleaned, errors = [], []
+        for upload in uploads:
+            try:
+                cleaned.append(photos.clean_photo(upload))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    def case_fields(self):
+        """The cleaned values that become Case fields, resolving a known enterprise by name."""
+        data = {
+            name: self.cleaned_data[name]
+            for name in (
+                "kind",
+                "category",
+                "title",
+                "description",
+                "place",
+                "enterprise_name",
+                "submitter_name",
+                "submitter_phone",
+                "submitter_email",
+                "allow_disclosure",
+            )
+        }
+        if data["enterprise_name"]:
+            data["enterprise"] = Enterprise.objects.filter(name=data["enterprise_name"]).first()
+        return data
+
+
+class SubmissionForm(CaseFieldsForm):
+    """The public form behind /submit/ and /q/<token>/."""
+
+    consent = forms.BooleanField(
+        label=_("I have read the personal-information notice and agree"),
+        error_messages={"required": _("Your consent is needed so that we can handle the problem.")},
+    )
+    # Honeypot: people never see it; bots fill every box.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+
+    def __init__(self, *args, privacy_url="", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        notice = _(
+            'Read the <a href="%(url)s">personal-information notice</a>: what we '
+            "collect, why, who sees it and how long it is kept."
+        ) % {"url": privacy_url}
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Your problem"),
+                "kind",
+                "category",
+                "title",
+                "description",
+                "place",
+                "enterprise_name",
+                "photos",
+            ),
+            Fieldset(_("How we reach you"), "submitter_name", "submitter_phone", "submitter_email"),
+            HTML(f'<p class="privacy-note">{notice}</p>'),
+            "consent",
+            "allow_disclosure",
+            Field("website", wrapper_class="hp-field"),
+            "submission_key",
+            Submit("submit", _("Submit"), css_class="btn-danger btn-lg btn-submit"),
+        )
+
+    def clean_submission_key(self):
+        # A hidden field's error could not be shown next to anything the user sees; a missing
+        # or mangled key only costs this one post its double-submit protection.
+        try:
+            return uuid.UUID(hex=self.cleaned_data["submission_key"]).hex
+        except ValueError:
+            return uuid.uuid4().hex
+
+
+class StaffCaseForm(CaseFieldsForm):
+    """Items that reached the station offline; consent was given in person."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Case.Channel.choices if c[0] != Case.Channel.ONLINE]
+    )
+    received_on = forms.DateField(
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_by = text_field(_("Received by"), 60)
+    deputy = forms.ModelChoiceField(
+        label=_("Addressed deputy"), required=False, queryset=Deputy.objects.filter(is_active=True)
+    )
+    consent_in_person = forms.BooleanField(
+        label=_("The person agreed to the personal-information notice in person"),
+        error_messages={"required": _("Record the item only after the person has agreed.")},
+    )
+
+    def case_fields(self):
+        data = super().case_fields()
+        data.update(
+            {
+                name: self.cleaned_data[name]
+                for name in ("channel", "received_on", "received_by", "deputy", "consent_in_person")
+            }
+        )
+        data["consent_given"] = True
+        return data
+
+
+class TrackForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the outcome?"),
+        choices=Feedback.Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = text_field(_("Comment (optional)"), 500, required=False, textarea=True)

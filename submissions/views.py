@@ -1,0 +1,182 @@
+"""Public views: the submission form, its confirmation, tracking and rating."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from deputies.models import Deputy, Enterprise, Station
+from deputies.views import find_holder
+from home.models import PrivacyNoticePage
+from submissions import ratelimit
+from submissions.forms import FeedbackForm, SubmissionForm, TrackForm
+from submissions.intake import create_case
+from submissions.models import Case
+from submissions.references import normalise_tracking_code
+from submissions.workflow import WorkflowError, record_feedback
+
+SESSION_KEY = "submitted_cases"
+TRACK_FAILURES = (10, 15 * 60)  # refused after 10 wrong tries in 15 minutes
+TRACK_SLOWDOWN = (3, 30)  # after 3 wrong tries, one try per 30 seconds
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    station = Station.default()
+    if station is None:
+        raise Http404
+    return submission_form(request, station=station, deputy=None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def qr_entry(request, token):
+    """/q/<token>/: the permanent entry printed on posters; it must never change."""
+    holder = find_holder(token)
+    if holder is None:
+        return render(request, "submissions/qr_unknown.html", status=404)
+    if isinstance(holder, Deputy):
+        if not holder.is_active:
+            return render(request, "deputies/deputy_inactive.html", {"deputy": holder})
+        return submission_form(request, station=holder.station, deputy=holder)
+    return submission_form(request, station=holder, deputy=None)
+
+
+def submission_form(request, *, station, deputy):
+    privacy = PrivacyNoticePage.objects.live().first()
+    form = SubmissionForm(
+        request.POST or None, request.FILES or None, privacy_url=privacy.url if privacy else ""
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            form.add_error(None, _("The form could not be sent. Please try again."))
+        elif refusal := rate_limited(request, form.cleaned_data["submitter_phone"]):
+            form.add_error(None, refusal)
+        else:
+            fields = form.case_fields()
+            case, _created = create_case(
+                station=station,
+                deputy=deputy,
+                channel=Case.Channel.ONLINE,
+                consent_given=True,
+                photos=form.cleaned_data["photos"],
+                submission_key=form.cleaned_data["submission_key"],
+                **fields,
+            )
+            remember_case(request, case)
+            return redirect("submission_done", reference=case.reference)
+    if request.method == "POST" and request.FILES and not form.is_valid():
+        messages.info(
+            request,
+            _(
+                "For your safety, photos are not kept when the form has an "
+                "error: please attach them again."
+            ),
+        )
+    return render(
+        request,
+        "submissions/submit.html",
+        {
+            "form": form,
+            "deputy": deputy,
+            "station": station,
+            "enterprise_names": Enterprise.objects.filter(is_active=True).values_list(
+                "name", flat=True
+            ),
+        },
+    )
+
+
+def rate_limited(request, phone):
+    ip_limit, ip_window = settings.SUBMISSION_RATE_PER_IP
+    phone_limit, phone_window = settings.SUBMISSION_RATE_PER_PHONE
+    if not ratelimit.hit(f"submit-ip:{ratelimit.client_ip(request)}", ip_limit, ip_window):
+        return _(
+            "Too many submissions from this network. Please try again in an hour, or "
+            "call the station."
+        )
+    if not ratelimit.hit(f"submit-phone:{phone}", phone_limit, phone_window):
+        return _("Too many submissions with this phone number today. Please call the station.")
+    return None
+
+
+def remember_case(request, case):
+    """Only the browser that submitted may see the confirmation with the tracking code."""
+    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], case.pk]
+
+
+@never_cache
+def submission_done(request, reference):
+    case = get_object_or_404(Case, reference=reference, pk__in=request.session.get(SESSION_KEY, []))
+    track_url = reverse("track") + f"?reference={case.reference}&code={case.tracking_code}"
+    return render(request, "submissions/done.html", {"case": case, "track_url": track_url})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "reference" in request.GET else None)
+    )
+    form = TrackForm(data)
+    case, error, status = None, None, 200
+    if data is not None and form.is_valid():
+        case, error, status = look_up(
+            request, form.cleaned_data["reference"], form.cleaned_data["code"]
+        )
+    feedback_form = None
+    if case and case.status == Case.Status.AWAITING_FEEDBACK:
+        feedback_form = FeedbackForm(request.POST if "rating" in request.POST else None)
+        if feedback_form.is_bound and feedback_form.is_valid():
+            try:
+                record_feedback(
+                    case,
+                    feedback_form.cleaned_data["rating"],
+                    feedback_form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Thank you, your rating has been recorded."))
+            except WorkflowError as refusal:
+                messages.error(request, str(refusal))
+            case.refresh_from_db()
+            feedback_form = None
+    return render(
+        request,
+        "submissions/track.html",
+        {
+            "form": form,
+            "case": case,
+            "error": error,
+            "feedback_form": feedback_form,
+            "events": case.public_events() if case else [],
+        },
+        status=status,
+    )
+
+
+def look_up(request, reference, code):
+    """(case, None, 200) for a right pair, else (None, a neutral message, status); throttled."""
+    key = f"track:{ratelimit.client_ip(request)}"
+    failures, last = ratelimit.failures(key)
+    if failures >= TRACK_FAILURES[0]:
+        return None, _("Too many wrong tries. Please try again in 15 minutes."), 429
+    if failures >= TRACK_SLOWDOWN[0] and time.time() - last < TRACK_SLOWDOWN[1]:
+        return None, _("Please wait half a minute before you try again."), 429
+    case = Case.objects.filter(
+        reference=reference.strip().upper(), tracking_code=normalise_tracking_code(code)
+    ).first()
+    if case is None:
+        ratelimit.record_failure(key, TRACK_FAILURES[1])
+        message = _(
+            "No case matches this reference number and tracking code. Check both and try again."
+        )
+        return None, message, 200
+    return case, None, 200
