@@ -1,16 +1,37 @@
-"""Staff views: record an offline item, see a case with its photos, print a receipt slip."""
+"""Staff views: a case's page with its actions, offline entry, receipt slip, private files."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from deputies.models import Station
+from submissions import roles, workflow
+from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
 from submissions.intake import create_case
-from submissions.models import Case, CasePhoto
+from submissions.models import Assignment, CasePhoto
+
+view_cases = permission_required("submissions.view_case", raise_exception=True)
+
+
+def visible_case(user, pk):
+    """The case if this user's role lets them see it; 404 otherwise, whatever the URL."""
+    queryset = roles.visible_cases(user).select_related(
+        "category",
+        "deputy",
+        "enterprise",
+        "recorded_by",
+        "station",
+        "current_assignment__lead_department",
+        "merged_into",
+    )
+    return get_object_or_404(queryset, pk=pk)
 
 
 @permission_required("submissions.add_case", raise_exception=True)
@@ -24,14 +45,29 @@ def record_case(request):
             **form.case_fields(),
         )
         return redirect("submissions_case", case.pk)
-    recent = Case.objects.select_related("category").order_by("-created_at")[:10]
+    recent = roles.visible_cases(request.user).select_related("category")[:10]
     return render(request, "submissions/admin/record.html", {"form": form, "recent": recent})
 
 
-@permission_required("submissions.view_case", raise_exception=True)
-def case_detail(request, pk):
-    case = get_object_or_404(
-        Case.objects.select_related("category", "deputy", "enterprise", "recorded_by"), pk=pk
+@never_cache
+@view_cases
+def case_detail(request, pk, forms=None):
+    case = visible_case(request.user, pk)
+    actions = workflow.allowed_actions(case, request.user)
+    forms = forms or {}
+    action_forms = [
+        (
+            action,
+            workflow.ACTION_LABELS[action],
+            forms.get(action) or ACTION_FORMS[action](case=case, user=request.user, prefix=action),
+        )
+        for action in actions
+    ]
+    assignments = (
+        Assignment.objects.filter(case=case)
+        .select_related("lead_department", "committee")
+        .prefetch_related("assisting_departments")
+        .order_by("round")
     )
     return render(
         request,
@@ -39,26 +75,74 @@ def case_detail(request, pk):
         {
             "case": case,
             "photos": case.photos.all(),
-            "events": case.events.select_related("actor"),
+            "assignments": assignments,
+            "feedback": case.feedback.order_by("created_at"),
+            "events": case.events.select_related("actor").order_by("created_at", "pk"),
+            "action_forms": action_forms,
+            "show_contact": roles.can_see_contact_details(request.user),
         },
     )
 
 
-@permission_required("submissions.view_case", raise_exception=True)
+@require_POST
+@view_cases
+def case_action(request, pk, action):
+    case = visible_case(request.user, pk)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = ACTION_FORMS[action](
+        request.POST, request.FILES, case=case, user=request.user, prefix=action
+    )
+    if not form.is_valid():
+        messages.error(request, _("Please correct the action form below."))
+        return case_detail(request, pk, forms={action: form})
+    try:
+        form.perform()
+    except workflow.WorkflowError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[action]}
+        )
+    return redirect("submissions_case", pk)
+
+
+@view_cases
 def case_receipt(request, pk):
-    case = get_object_or_404(Case.objects.select_related("category", "station"), pk=pk)
+    case = visible_case(request.user, pk)
     track_base = settings.WAGTAILADMIN_BASE_URL + reverse("track")
     return render(
         request, "submissions/admin/receipt.html", {"case": case, "track_base": track_base}
     )
 
 
-@never_cache
-@permission_required("submissions.view_case", raise_exception=True)
-def case_photo(request, pk):
-    """The only way to a stored photo: private storage has no public URL."""
-    photo = get_object_or_404(CasePhoto, pk=pk)
-    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+def private_file(file, content_type):
+    response = FileResponse(file.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@never_cache
+@view_cases
+def case_photo(request, pk):
+    """The only way to a stored photo: private storage has no public URL."""
+    photo = get_object_or_404(CasePhoto, pk=pk, case__in=roles.visible_cases(request.user))
+    return private_file(photo.file, "image/jpeg")
+
+
+@never_cache
+@view_cases
+def reply_document(request, pk):
+    assignment = get_object_or_404(Assignment, pk=pk, case__in=roles.visible_cases(request.user))
+    if not assignment.reply_document:
+        raise Http404
+    name = assignment.reply_document.name.lower()
+    content_type = (
+        "application/pdf"
+        if name.endswith(".pdf")
+        else "image/jpeg"
+        if name.endswith((".jpg", ".jpeg"))
+        else "image/png"
+    )
+    return private_file(assignment.reply_document, content_type)

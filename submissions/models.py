@@ -109,6 +109,26 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
+    status_reason = models.TextField(
+        _("reason shown to the submitter"), max_length=1000, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    # Maintained by workflow.py only: the open round, so queues need no subquery per row.
+    current_assignment = models.ForeignKey(
+        "Assignment",
+        verbose_name=_("current assignment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -170,7 +190,18 @@ class CaseEvent(models.Model):
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Received")
         RECORDED = "recorded", _("Recorded by the station")
+        ACCEPTED = "accepted", _("Accepted onto the problem list")
+        REJECTED = "rejected", _("Not accepted")
+        MERGED = "merged", _("Merged into another case")
+        ASSIGNED = "assigned", _("Handed to a department")
+        SIGNED = "signed", _("Signed for by the department")
+        RETURNED = "returned", _("Returned by the department")
+        REPLIED = "replied", _("Department replied")
+        APPROVED = "approved", _("Reply approved")
+        SENT_BACK = "sent_back", _("Reply sent back for more work")
         FEEDBACK = "feedback", _("Rated by the submitter")
+        CLOSED = "closed", _("Closed")
+        NOTE = "note", _("Follow-up note")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -179,8 +210,9 @@ class CaseEvent(models.Model):
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(_("note"), max_length=2000, blank=True)
+    note = models.TextField(_("note"), max_length=5000, blank=True)
     is_public = models.BooleanField(_("public"), default=False)
+    public_text = models.TextField(_("text shown to the public"), max_length=5000, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -216,3 +248,145 @@ class Feedback(models.Model):
 
     def __str__(self):
         return self.get_rating_display()
+
+
+class Committee(models.Model):
+    """对口工委: the special committee that forwards items of its field to departments."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """承办单位: a government department that handles assigned cases."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("usual committee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="departments",
+    )
+    contact_person = models.CharField(_("contact person"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class StaffProfile(models.Model):
+    """Links a login to the department it acts for, or to the deputy it is."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handlers",
+    )
+    deputy = models.OneToOneField(
+        "deputies.Deputy",
+        verbose_name=_("deputy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user_profile",
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Assignment(models.Model):
+    """One handling round of a case by a lead department (认领清单)."""
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", _("Resolved")
+        EXPLAINED = "explained", _("Explained (policy does not allow it)")
+        IN_PROGRESS = "in_progress", _("In progress")
+
+    class Supervision(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        CONTINUED = "continued", _("Continued supervision")
+        KEY = "key", _("Key supervised issue")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    round = models.PositiveIntegerField(_("round"), default=1)
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("lead department"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    assisting_departments = models.ManyToManyField(
+        Department, verbose_name=_("assisting departments"), blank=True, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    supervision = models.CharField(
+        _("supervision"), max_length=20, choices=Supervision.choices, default=Supervision.NORMAL
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+    due_at = models.DateTimeField(_("reply due"), db_index=True)
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), max_length=1000, blank=True)
+    reply_text = models.TextField(_("reply"), max_length=5000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    expected_date = models.DateField(_("expected completion"), null=True, blank=True)
+    reply_document = models.FileField(
+        _("scanned reply"), storage=private_storage, upload_to="replies/%Y/%m/", blank=True
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_back_reason = models.TextField(_("reason for sending back"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["case", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "round"], name="unique_round_per_case")
+        ]
+
+    def __str__(self):
+        return f"{self.case.reference} #{self.round}"
+
+    @property
+    def is_open(self):
+        """With the department: neither returned nor replied."""
+        return self.returned_at is None and self.replied_at is None
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_at < timezone.now()

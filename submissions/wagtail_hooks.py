@@ -4,10 +4,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from submissions import admin_views
+from submissions import admin_views, roles
 from submissions.models import Category
 
 
@@ -29,7 +30,11 @@ def register_case_urls():
         path("cases/record/", admin_views.record_case, name="submissions_record"),
         path("cases/<int:pk>/", admin_views.case_detail, name="submissions_case"),
         path("cases/<int:pk>/receipt/", admin_views.case_receipt, name="submissions_receipt"),
+        path(
+            "cases/<int:pk>/act/<str:action>/", admin_views.case_action, name="submissions_action"
+        ),
         path("cases/photos/<int:pk>/", admin_views.case_photo, name="submissions_photo"),
+        path("cases/replies/<int:pk>/", admin_views.reply_document, name="submissions_reply_doc"),
     ]
 
 
@@ -43,3 +48,44 @@ def register_record_menu_item():
     return RecordMenuItem(
         _("Record an offline item"), reverse("submissions_record"), icon_name="form", order=150
     )
+
+
+@hooks.register("register_log_actions")
+def register_workflow_log_actions(actions):
+    from submissions.workflow import ACTION_LABELS
+
+    for action, label in ACTION_LABELS.items():
+        actions.register_action(f"submissions.{action}", label, label)
+
+
+@hooks.register("register_admin_viewset")
+def register_queues():
+    from submissions.queues import CasesGroup
+
+    return CasesGroup()
+
+
+class QueueCountsPanel(Component):
+    """The dashboard's first panel: the user's own queues and how many cases wait in each."""
+
+    name = "case_queues"
+    order = 50
+    template_name = "submissions/admin/dashboard_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        from submissions.queues import QUEUES
+
+        user = self.request.user
+        shown = [q for q in QUEUES if roles.roles_of(user) & q.visible_to]
+        return {
+            "queues": [(q.menu_label, reverse(f"{q.name}:index"), q.count(user)) for q in shown]
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_queue_panel(request, panels):
+    if request.user.has_perm("submissions.view_case"):
+        panels.insert(0, QueueCountsPanel(request))

@@ -1,31 +1,308 @@
-"""Transitions of a case. Each locks the case row, checks its status and writes its event
-in one transaction; an invalid move raises WorkflowError and changes nothing."""
+"""The three-list workflow (DESIGN §4). Read it beside the state diagram.
 
+Each transition locks the case row, checks the actor's role and the case's status, changes
+the case and writes its CaseEvent (and Wagtail audit-log entry) in one transaction. A move
+that is not allowed raises WorkflowError and changes nothing.
+"""
+
+import datetime
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
-from submissions.models import Case, CaseEvent, Feedback
+from submissions import roles
+from submissions.models import Assignment, Case, CaseEvent, Feedback
+
+S = Case.Status
+A = CaseEvent.Action
+PUBLIC = "public"  # the submitter, through /track/
+
+# action: (statuses it starts from, roles that may take it)
+TRANSITIONS = {
+    "accept": ({S.SUBMITTED}, {roles.STAFF}),
+    "reject": ({S.SUBMITTED}, {roles.STAFF}),
+    "merge": ({S.SUBMITTED, S.LISTED}, {roles.STAFF}),
+    "assign": ({S.LISTED}, {roles.COMMITTEE}),
+    "sign": ({S.ASSIGNED}, {roles.HANDLER}),
+    "return": ({S.ASSIGNED}, {roles.HANDLER}),
+    "reply": ({S.ASSIGNED}, {roles.HANDLER}),
+    "approve": ({S.REPLIED}, {roles.COMMITTEE}),
+    "send_back": ({S.REPLIED}, {roles.COMMITTEE}),
+    "rate": ({S.AWAITING_FEEDBACK}, {PUBLIC, roles.STAFF}),
+    "close": ({S.AWAITING_FEEDBACK}, {roles.COMMITTEE, roles.STAFF}),
+    "note": (set(S.values), {roles.DEPUTY, roles.STAFF, roles.COMMITTEE}),
+}
+
+# action: the timeline event it writes
+EVENTS = {
+    "accept": A.ACCEPTED,
+    "reject": A.REJECTED,
+    "merge": A.MERGED,
+    "assign": A.ASSIGNED,
+    "sign": A.SIGNED,
+    "return": A.RETURNED,
+    "reply": A.REPLIED,
+    "approve": A.APPROVED,
+    "send_back": A.SENT_BACK,
+    "rate": A.FEEDBACK,
+    "close": A.CLOSED,
+    "note": A.NOTE,
+}
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "reject": gettext_lazy("Reject"),
+    "merge": gettext_lazy("Merge into another case"),
+    "assign": gettext_lazy("Assign"),
+    "sign": gettext_lazy("Sign for it"),
+    "return": gettext_lazy("Return: not our remit"),
+    "reply": gettext_lazy("Reply"),
+    "approve": gettext_lazy("Approve the reply"),
+    "send_back": gettext_lazy("Send the reply back"),
+    "rate": gettext_lazy("Record a rating"),
+    "close": gettext_lazy("Close"),
+    "note": gettext_lazy("Add a follow-up note"),
+}
 
 
 class WorkflowError(Exception):
-    """A move the case's current status does not allow; the message is for the user."""
+    """A move the case's status or the actor's role does not allow; the message is for users."""
 
 
-def record_feedback(case, rating, comment="", actor=None):
-    """The submitter (or staff on their behalf) rates the outcome of a case awaiting feedback."""
+def refusal(case, actor, action):
+    """Why actor may not take action on case now, or None if they may."""
+    statuses, allowed = TRANSITIONS[action]
+    actor_roles = {PUBLIC} if actor is None else roles.roles_of(actor)
+    if not actor_roles & allowed:
+        return _("You do not have the role needed for this action.")
+    if case.status not in statuses:
+        return _("This action is not possible while the case is “%(status)s”.") % {
+            "status": case.get_status_display()
+        }
+    scoped = actor is not None and not actor.is_superuser
+    current = case.current_assignment
+    if action in ("sign", "return", "reply"):
+        department = roles.department_of(actor) if scoped else None
+        if scoped and (department is None or current.lead_department_id != department.pk):
+            return _("Only the lead department of the current round may do this.")
+        if action == "sign" and current.signed_at:
+            return _("The case has already been signed for.")
+        if action == "reply" and not current.signed_at:
+            return _("Sign for the case before replying.")
+    if action == "note" and scoped and not actor_roles & {roles.STAFF, roles.COMMITTEE}:
+        deputy = roles.deputy_of(actor)
+        if deputy is None or case.deputy_id != deputy.pk:
+            return _("You can add notes only to cases addressed to you.")
+    return None
+
+
+def allowed_actions(case, user):
+    return [action for action in TRANSITIONS if refusal(case, user, action) is None]
+
+
+def _transition(case, actor, action, change, *, public_text="", note="", is_public=True):
+    """Run change(locked_case) under the row lock and record it; returns the locked case."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.status != Case.Status.AWAITING_FEEDBACK:
-            raise WorkflowError(_("This case is not waiting for a rating."))
-        feedback = Feedback.objects.create(
-            case=locked, rating=rating, comment=comment, recorded_by=actor
+        locked = (
+            Case.objects.select_for_update().select_related("current_assignment").get(pk=case.pk)
         )
+        if reason := refusal(locked, actor, action):
+            raise WorkflowError(reason)
+        from_status = locked.status
+        extra = change(locked) or {}
+        locked.save()
         CaseEvent.objects.create(
             case=locked,
             actor=actor,
-            action=CaseEvent.Action.FEEDBACK,
-            from_status=locked.status,
+            action=EVENTS[action],
+            from_status=from_status,
             to_status=locked.status,
-            is_public=True,
+            note=note,
+            is_public=is_public,
+            public_text=extra.get("public_text", public_text),
         )
-    return feedback
+        if actor is not None:
+            log(
+                instance=locked,
+                action=f"submissions.{action}",
+                user=actor,
+                data={"from": from_status, "to": locked.status},
+            )
+    return locked
+
+
+def _require(text, message):
+    if not (text or "").strip():
+        raise WorkflowError(message)
+    return text.strip()
+
+
+def _new_round(case, department, committee, supervision, assisting=()):
+    now = timezone.now()
+    number = case.assignments.count() + 1
+    assignment = Assignment.objects.create(
+        case=case,
+        round=number,
+        lead_department=department,
+        committee=committee,
+        supervision=supervision,
+        assigned_at=now,
+        due_at=now + datetime.timedelta(days=settings.REPLY_PERIOD_DAYS),
+    )
+    assignment.assisting_departments.set(assisting)
+    case.current_assignment = assignment
+    case.status = S.ASSIGNED
+    return assignment
+
+
+def accept(case, actor):
+    def change(c):
+        c.status = S.LISTED
+
+    return _transition(case, actor, "accept", change)
+
+
+def reject(case, actor, reason):
+    reason = _require(reason, _("Give the reason; the submitter will see it."))
+
+    def change(c):
+        c.status, c.status_reason = S.REJECTED, reason
+
+    return _transition(case, actor, "reject", change, public_text=reason)
+
+
+def merge(case, actor, target):
+    if target is None or target.pk == case.pk:
+        raise WorkflowError(_("Choose another case to merge into."))
+    if target.status in (S.REJECTED, S.MERGED):
+        raise WorkflowError(_("A case cannot be merged into a rejected or merged case."))
+
+    def change(c):
+        c.status, c.merged_into = S.MERGED, target
+
+    return _transition(
+        case,
+        actor,
+        "merge",
+        change,
+        public_text=_("Merged into %(reference)s") % {"reference": target.reference},
+    )
+
+
+def assign(case, actor, department, committee=None, assisting=()):
+    if department is None:
+        raise WorkflowError(_("Choose the lead department."))
+
+    def change(c):
+        _new_round(c, department, committee, Assignment.Supervision.NORMAL, assisting)
+
+    return _transition(
+        case,
+        actor,
+        "assign",
+        change,
+        public_text=_("Handed to %(department)s") % {"department": department.name},
+    )
+
+
+def sign(case, actor):
+    def change(c):
+        a = c.current_assignment
+        a.signed_at = timezone.now()
+        a.save(update_fields=["signed_at"])
+
+    return _transition(case, actor, "sign", change)
+
+
+def return_case(case, actor, reason):
+    reason = _require(reason, _("Give the reason for returning the case."))
+
+    def change(c):
+        a = c.current_assignment
+        a.returned_at, a.return_reason = timezone.now(), reason
+        a.save(update_fields=["returned_at", "return_reason"])
+        c.status, c.current_assignment = S.LISTED, None
+
+    return _transition(case, actor, "return", change, note=reason, is_public=False)
+
+
+def reply(case, actor, text, outcome, expected_date=None, document=None):
+    text = _require(text, _("Write the reply."))
+    if outcome not in Assignment.Outcome.values:
+        raise WorkflowError(_("Choose the outcome."))
+    if outcome == Assignment.Outcome.IN_PROGRESS and not expected_date:
+        raise WorkflowError(_("Give the expected completion date for work in progress."))
+
+    def change(c):
+        a = c.current_assignment
+        a.reply_text, a.outcome, a.expected_date = text, outcome, expected_date
+        a.replied_at = timezone.now()
+        if document:
+            a.reply_document = document
+        a.save()
+        c.status = S.REPLIED
+
+    return _transition(case, actor, "reply", change, is_public=False)
+
+
+def approve(case, actor):
+    def change(c):
+        a = c.current_assignment
+        a.approved_at = timezone.now()
+        a.save(update_fields=["approved_at"])
+        c.status = S.AWAITING_FEEDBACK
+        return {"public_text": f"{a.get_outcome_display()}：{a.reply_text}"}
+
+    return _transition(case, actor, "approve", change)
+
+
+def send_back(case, actor, reason):
+    reason = _require(reason, _("Give the reason for sending the reply back."))
+
+    def change(c):
+        a = c.current_assignment
+        a.sent_back_reason = reason
+        a.save(update_fields=["sent_back_reason"])
+        _new_round(c, a.lead_department, a.committee, Assignment.Supervision.CONTINUED)
+
+    return _transition(case, actor, "send_back", change, note=reason, is_public=False)
+
+
+def record_feedback(case, rating, comment="", actor=None):
+    """The submitter (or staff for them) rates the outcome: satisfied or basically satisfied
+    closes the case; unsatisfied opens a new round under continued supervision."""
+    if rating not in Feedback.Rating.values:
+        raise WorkflowError(_("Choose a rating."))
+
+    def change(c):
+        Feedback.objects.create(case=c, rating=rating, comment=comment, recorded_by=actor)
+        if rating == Feedback.Rating.UNSATISFIED:
+            a = c.current_assignment
+            _new_round(c, a.lead_department, a.committee, Assignment.Supervision.CONTINUED)
+        else:
+            c.status = S.CLOSED
+
+    return _transition(case, actor, "rate", change)
+
+
+def close(case, actor):
+    """Tick off a case whose submitter did not rate it within the feedback period."""
+
+    def change(c):
+        approved = c.current_assignment.approved_at if c.current_assignment else None
+        if approved and timezone.now() < approved + datetime.timedelta(
+            days=settings.FEEDBACK_PERIOD_DAYS
+        ):
+            raise WorkflowError(_("The submitter still has time to rate the outcome."))
+        c.status = S.CLOSED
+
+    return _transition(case, actor, "close", change)
+
+
+def add_note(case, actor, text):
+    text = _require(text, _("Write the note."))
+    return _transition(case, actor, "note", lambda c: None, note=text, is_public=False)

@@ -61,3 +61,52 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "deputies.Enterprise"
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"财经工委{n}")
+
+    class Meta:
+        model = "submissions.Committee"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"县测试局{n}")
+    short_name = factory.Sequence(lambda n: f"测试局{n}")
+
+    class Meta:
+        model = "submissions.Department"
+
+
+def make_user(username, role=None, department=None, deputy=None):
+    """A login in the given role group, linked to a department or deputy where that applies."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from submissions.models import StaffProfile
+
+    user = get_user_model().objects.create_user(username, password="pw")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if department or deputy:
+        StaffProfile.objects.create(user=user, department=department, deputy=deputy)
+    return user
+
+
+def make_case(station=None, **fields):
+    from submissions.intake import create_case
+    from submissions.models import Category
+
+    defaults = dict(
+        kind="problem",
+        channel="online",
+        category=Category.objects.first(),
+        title="园区道路照明不足",
+        description="夜班职工出行不安全。",
+        submitter_name="王小明",
+        submitter_phone="13807961234",
+        consent_given=True,
+    )
+    defaults.update(fields)
+    case, _ = create_case(station=station or StationFactory(), **defaults)
+    return case

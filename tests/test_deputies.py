@@ -223,7 +223,7 @@ class TestRotation:
 
     def test_an_editor_without_the_permission_cannot_rotate(self, client, station):
         editor = get_user_model().objects.create_user("editor", password="pw")
-        group = Group.objects.create(name="编辑")
+        group = Group.objects.create(name="海报打印员")
         group.permissions.add(
             Permission.objects.get(codename="access_admin"),
             Permission.objects.get(codename="view_deputy"),

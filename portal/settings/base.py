@@ -184,3 +184,7 @@ SUBMISSION_RATE_PER_IP = (int(os.environ.get("SUBMISSION_RATE_PER_IP", "10")), 3
 SUBMISSION_RATE_PER_PHONE = (int(os.environ.get("SUBMISSION_RATE_PER_PHONE", "5")), 86400)
 # Behind a proxy, the client address is the first of X-Forwarded-For; trust it only when told.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# The three lists: days a department has to reply, and days a submitter has to rate.
+REPLY_PERIOD_DAYS = int(os.environ.get("REPLY_PERIOD_DAYS", "7"))
+FEEDBACK_PERIOD_DAYS = int(os.environ.get("FEEDBACK_PERIOD_DAYS", "7"))

@@ -1,0 +1,185 @@
+"""One small form per workflow action; each form knows which workflow function it calls."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from submissions import roles, workflow
+from submissions.forms import text_field
+from submissions.models import Assignment, Committee, Department, Feedback
+
+REPLY_DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+REPLY_DOCUMENT_MAX = 10 * 1024 * 1024
+
+
+class ActionForm(forms.Form):
+    def __init__(self, *args, case, user, **kwargs):
+        self.case, self.user = case, user
+        super().__init__(*args, **kwargs)
+
+    def perform(self):
+        raise NotImplementedError
+
+
+class PlainForm(ActionForm):
+    """Actions that need nothing but the confirmation."""
+
+    function = None
+
+    def perform(self):
+        return type(self).function(self.case, self.user)
+
+
+class AcceptForm(PlainForm):
+    function = staticmethod(workflow.accept)
+
+
+class SignForm(PlainForm):
+    function = staticmethod(workflow.sign)
+
+
+class ApproveForm(PlainForm):
+    function = staticmethod(workflow.approve)
+
+
+class CloseForm(PlainForm):
+    function = staticmethod(workflow.close)
+
+
+class ReasonForm(ActionForm):
+    reason = text_field(_("Reason"), 1000, textarea=True)
+    function = None
+
+    def perform(self):
+        return type(self).function(self.case, self.user, self.cleaned_data["reason"])
+
+
+class RejectForm(ReasonForm):
+    function = staticmethod(workflow.reject)
+
+
+class ReturnForm(ReasonForm):
+    function = staticmethod(workflow.return_case)
+
+
+class SendBackForm(ReasonForm):
+    function = staticmethod(workflow.send_back)
+
+
+class NoteForm(ActionForm):
+    text = text_field(_("Note"), 2000, textarea=True)
+
+    def perform(self):
+        return workflow.add_note(self.case, self.user, self.cleaned_data["text"])
+
+
+class MergeForm(ActionForm):
+    target = forms.CharField(label=_("Reference number of the case to merge into"), max_length=30)
+
+    def clean_target(self):
+        reference = self.cleaned_data["target"].strip().upper()
+        target = (
+            roles.visible_cases(self.user)
+            .filter(reference=reference)
+            .exclude(pk=self.case.pk)
+            .first()
+        )
+        if target is None:
+            raise forms.ValidationError(_("No other case has this reference number."))
+        return target
+
+    def perform(self):
+        return workflow.merge(self.case, self.user, self.cleaned_data["target"])
+
+
+class AssignForm(ActionForm):
+    department = forms.ModelChoiceField(
+        label=_("Lead department"), queryset=Department.objects.all()
+    )
+    assisting = forms.ModelMultipleChoiceField(
+        label=_("Assisting departments"), required=False, queryset=Department.objects.all()
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Through committee"), required=False, queryset=Committee.objects.all()
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("department") and data.get("department") in (data.get("assisting") or []):
+            self.add_error("assisting", _("The lead department cannot also assist."))
+        return data
+
+    def perform(self):
+        data = self.cleaned_data
+        return workflow.assign(
+            self.case,
+            self.user,
+            data["department"],
+            data["committee"] or data["department"].committee,
+            data["assisting"],
+        )
+
+
+class ReplyForm(ActionForm):
+    text = text_field(_("Reply"), 5000, textarea=True)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Assignment.Outcome.choices)
+    expected_date = forms.DateField(
+        label=_("Expected completion (for work in progress)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    document = forms.FileField(label=_("Scanned reply (PDF or image, optional)"), required=False)
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and (
+            not document.name.lower().endswith(REPLY_DOCUMENT_TYPES)
+            or document.size > REPLY_DOCUMENT_MAX
+        ):
+            raise forms.ValidationError(_("Attach a PDF, JPEG or PNG file of at most 10 MB."))
+        return document
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Assignment.Outcome.IN_PROGRESS and not data.get("expected_date"):
+            self.add_error("expected_date", _("Give the expected completion date."))
+        return data
+
+    def perform(self):
+        data = self.cleaned_data
+        return workflow.reply(
+            self.case,
+            self.user,
+            data["text"],
+            data["outcome"],
+            data["expected_date"],
+            data["document"],
+        )
+
+
+class RateForm(ActionForm):
+    rating = forms.ChoiceField(
+        label=_("Rating given by the submitter"), choices=Feedback.Rating.choices
+    )
+    comment = text_field(_("Comment"), 500, required=False, textarea=True)
+
+    def perform(self):
+        return workflow.record_feedback(
+            self.case, self.cleaned_data["rating"], self.cleaned_data["comment"], actor=self.user
+        )
+
+
+ACTION_FORMS = {
+    "accept": AcceptForm,
+    "reject": RejectForm,
+    "merge": MergeForm,
+    "assign": AssignForm,
+    "sign": SignForm,
+    "return": ReturnForm,
+    "reply": ReplyForm,
+    "approve": ApproveForm,
+    "send_back": SendBackForm,
+    "rate": RateForm,
+    "close": CloseForm,
+    "note": NoteForm,
+}
+assert set(ACTION_FORMS) == set(workflow.TRANSITIONS)

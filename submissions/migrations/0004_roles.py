@@ -1,0 +1,31 @@
+"""The roles as groups, with their permissions set here in code rather than by hand."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from submissions.roles import GROUP_PERMISSIONS, RENAMED_WAGTAIL_GROUPS, ensure_role_groups
+
+
+def create_roles(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    ensure_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def remove_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.filter(name__in=GROUP_PERMISSIONS).delete()
+    for old, new in RENAMED_WAGTAIL_GROUPS.items():
+        Group.objects.filter(name=new).update(name=old)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("submissions", "0003_workflow"),
+        ("deputies", "0001_initial"),
+        ("wagtailadmin", "0006_formstate"),
+        ("wagtailcore", "0094_alter_page_locale"),
+    ]
+    operations = [migrations.RunPython(create_roles, remove_roles)]

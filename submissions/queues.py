@@ -1,0 +1,234 @@
+"""The queues of the three lists, as Wagtail listings: one ModelViewSet per queue.
+
+Every queue starts from roles.visible_cases(), so a department's handler can list and export
+only their department's cases whatever queue or URL they open.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from submissions import roles
+from submissions.models import Assignment, Case, Category, Department
+
+S = Case.Status
+
+
+class ViewOnlyPolicy(ModelPermissionPolicy):
+    """Cases change only through workflow.py: no generic add, edit or delete views."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and self.user_has_permission(user, "view")
+
+
+class CaseFilterSet(WagtailFilterSet):
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all()
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Case.Channel.choices)
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=Case.Kind.choices)
+    department = django_filters.ModelChoiceFilter(
+        label=_("Lead department"),
+        queryset=Department.objects.all(),
+        field_name="current_assignment__lead_department",
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    received = django_filters.DateFromToRangeFilter(
+        label=_("Date received"), field_name="received_on"
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = overdue_q()
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+def overdue_q():
+    """Derived, never stored: the open round's deadline has passed."""
+    return Q(
+        current_assignment__due_at__lt=timezone.now(),
+        current_assignment__replied_at__isnull=True,
+        current_assignment__returned_at__isnull=True,
+    )
+
+
+def due_label(case):
+    assignment = case.current_assignment
+    if assignment is None:
+        return ""
+    text = f"{timezone.localtime(assignment.due_at):%Y-%m-%d}"
+    return f"{text} ⚠ {_('Overdue')}" if assignment.is_overdue else text
+
+
+class QueueIndexView(IndexView):
+    queue = None
+
+    def get_base_queryset(self):
+        queryset = self.queue.cases(self.request.user)
+        return queryset.select_related("category", "current_assignment__lead_department")
+
+
+class CaseQueue(ModelViewSet):
+    model = Case
+    icon = "list-ul"
+    add_to_admin_menu = False
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    index_view_class = QueueIndexView
+    exclude_form_fields = []  # required by ModelViewSet; its edit views are never permitted
+    filterset_class = CaseFilterSet
+    search_fields = ["reference", "title", "description", "enterprise_name", "place"]
+    search_backend_name = None  # icontains: finds Chinese words on SQLite and PostgreSQL
+    list_per_page = 20
+    ordering = ["-created_at"]
+    list_export = [
+        "reference",
+        "received_on",
+        "get_channel_display",
+        "enterprise_name",
+        "category",
+        "title",
+        "get_status_display",
+    ]
+    export_headings = {
+        "reference": "编号",
+        "received_on": "收集日期",
+        "get_channel_display": "渠道",
+        "enterprise_name": "企业",
+        "category": "类别",
+        "title": "问题内容",
+        "get_status_display": "状态",
+    }
+    statuses = ()  # the statuses this queue lists; empty means all
+    visible_to = {roles.STAFF, roles.COMMITTEE, roles.HANDLER, roles.DEPUTY}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.list_display = self.columns()
+
+    @property
+    def permission_policy(self):
+        return ViewOnlyPolicy(self.model)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queue=self, **kwargs)
+
+    def columns(self):
+        return [
+            TitleColumn(
+                "reference",
+                label=_("Reference number"),
+                sort_key="reference",
+                get_url=lambda case: reverse("submissions_case", args=[case.pk]),
+            ),
+            Column("title", label=_("Title")),
+            Column("category", label=_("Category")),
+            Column("status", label=_("Status"), accessor="get_status_display"),
+            DateColumn("received_on", label=_("Date received"), sort_key="received_on"),
+        ]
+
+    @classmethod
+    def cases(cls, user):
+        queryset = roles.visible_cases(user)
+        return queryset.filter(status__in=cls.statuses) if cls.statuses else queryset
+
+    @classmethod
+    def count(cls, user):
+        return cls.cases(user).count()
+
+    @property
+    def menu_item_class(self):
+        queue = self
+
+        class QueueMenuItem(MenuItem):
+            def is_shown(self, request):
+                return bool(roles.roles_of(request.user) & queue.visible_to) and (
+                    request.user.has_perm("submissions.view_case")
+                )
+
+            def render_component(self, request):
+                component = super().render_component(request)
+                component.label = f"{component.label} ({queue.count(request.user)})"
+                return component
+
+        return QueueMenuItem
+
+
+class ClaimQueue(CaseQueue):
+    def columns(self):
+        return super().columns()[:3] + [
+            Column(
+                "department",
+                label=_("Lead department"),
+                accessor=lambda c: c.current_assignment.lead_department.name,
+            ),
+            Column("due", label=_("Reply due"), accessor=due_label),
+        ]
+
+
+def queue(name, label, statuses=(), visible_to=None, base=CaseQueue, **extra):
+    attrs = {
+        "name": name,
+        "menu_label": label,
+        "statuses": statuses,
+        "url_prefix": f"cases/{name}",
+        **extra,
+    }
+    if visible_to is not None:
+        attrs["visible_to"] = visible_to
+    return type(f"{name.title()}Queue", (base,), attrs)
+
+
+class SupervisionQueue(ClaimQueue):
+    @classmethod
+    def cases(cls, user):
+        continued = Q(
+            current_assignment__supervision__in=[
+                Assignment.Supervision.CONTINUED,
+                Assignment.Supervision.KEY,
+            ]
+        )
+        return roles.visible_cases(user).filter(status=S.ASSIGNED).filter(continued | overdue_q())
+
+
+QUEUES = [
+    queue("intake", _("Intake (待受理)"), [S.SUBMITTED], {roles.STAFF, roles.COMMITTEE}),
+    queue("problems", _("Problem list (问题清单)"), [S.LISTED], {roles.STAFF, roles.COMMITTEE}),
+    queue("claims", _("Claim list (认领清单)"), [S.ASSIGNED], base=ClaimQueue),
+    queue("review", _("Replies to review (待审核答复)"), [S.REPLIED], {roles.COMMITTEE}),
+    queue(
+        "feedback",
+        _("Awaiting feedback (待评价)"),
+        [S.AWAITING_FEEDBACK],
+        {roles.STAFF, roles.COMMITTEE},
+    ),
+    queue(
+        "supervision",
+        _("Continued supervision (持续督办)"),
+        base=SupervisionQueue,
+        visible_to={roles.COMMITTEE, roles.STAFF},
+    ),
+    queue("closed", _("Closed (已销号)"), [S.CLOSED]),
+    queue("all", _("All cases")),
+]
+
+
+class CasesGroup(ModelViewSetGroup):
+    menu_label = _("Three lists")
+    menu_icon = "tasks"
+    menu_order = 100
+    items = QUEUES

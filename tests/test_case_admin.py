@@ -1,0 +1,215 @@
+"""The three lists in the admin: queues, a case's page and its actions, scoping by role."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from submissions import roles, workflow
+from submissions.models import Assignment, Case
+from tests.factories import (
+    DepartmentFactory,
+    DeputyFactory,
+    StationFactory,
+    make_case,
+    make_user,
+)
+
+
+@pytest.fixture
+def world(db):
+    station = StationFactory()
+    ours, theirs = DepartmentFactory(name="县住建局"), DepartmentFactory(name="县城管局")
+    deputy = DeputyFactory(station=station)
+    users = {
+        "staff": make_user("staff", roles.STAFF),
+        "committee": make_user("committee", roles.COMMITTEE),
+        "handler": make_user("handler", roles.HANDLER, department=ours),
+        "deputy": make_user("deputy", roles.DEPUTY, deputy=deputy),
+    }
+
+    def assigned(department, **fields):
+        case = make_case(station, **fields)
+        workflow.accept(case, users["staff"])
+        return workflow.assign(case, users["committee"], department)
+
+    return {
+        "station": station,
+        "ours": ours,
+        "theirs": theirs,
+        "deputy": deputy,
+        "users": users,
+        "assigned": assigned,
+    }
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+class TestScoping:
+    def test_department_cannot_open_list_export_or_act_on_another_departments_case(
+        self, client, world
+    ):
+        mine = world["assigned"](world["ours"], title="我单位的诉求")
+        other = world["assigned"](world["theirs"], title="别人单位的诉求")
+        login(client, world["users"]["handler"])
+        for queue in ("claims", "all"):
+            html = client.get(f"/admin/cases/{queue}/").content.decode()
+            assert "我单位的诉求" in html and "别人单位的诉求" not in html
+        assert client.get(f"/admin/cases/{other.pk}/").status_code == 404
+        assert client.get(f"/admin/cases/{other.pk}/receipt/").status_code == 404
+        response = client.post(f"/admin/cases/{other.pk}/act/sign/")
+        assert response.status_code == 404
+        assert Case.objects.get(pk=other.pk).current_assignment.signed_at is None
+        export = client.get("/admin/cases/all/?export=xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+        references = [row[0].value for row in sheet.iter_rows(min_row=2)]
+        assert references == [mine.reference]
+
+    def test_deputy_sees_only_cases_addressed_to_them(self, client, world):
+        make_case(world["station"], deputy=world["deputy"], title="给我的")
+        make_case(
+            world["station"], deputy=DeputyFactory(station=world["station"]), title="给别人的"
+        )
+        login(client, world["users"]["deputy"])
+        html = client.get("/admin/cases/all/").content.decode()
+        assert "给我的" in html and "给别人的" not in html
+
+    def test_contact_details_only_for_staff_and_committee(self, client, world):
+        case = world["assigned"](world["ours"])
+        for name, visible in (("staff", True), ("committee", True), ("handler", False)):
+            html = login(client, world["users"][name]).get(f"/admin/cases/{case.pk}/")
+            assert ("13807961234" in html.content.decode()) is visible, name
+
+    def test_handler_menu_shows_only_the_claim_list(self, client, world):
+        world["assigned"](world["ours"])
+        html = login(client, world["users"]["handler"]).get("/admin/").content.decode()
+        assert "/admin/cases/claims/" in html
+        assert "/admin/cases/intake/" not in html and "/admin/cases/review/" not in html
+
+    def test_no_generic_edit_or_delete_of_cases_even_for_a_superuser(
+        self, client, world, admin_user
+    ):
+        case = make_case(world["station"])
+        login(client, admin_user)
+        assert client.get(f"/admin/cases/all/edit/{case.pk}/").status_code in (302, 403, 404)
+        assert client.post(f"/admin/cases/all/delete/{case.pk}/").status_code in (302, 403, 404)
+        assert Case.objects.filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db
+class TestActions:
+    def test_case_page_offers_exactly_the_users_actions(self, client, world):
+        case = make_case(world["station"])
+        html = login(client, world["users"]["staff"]).get(f"/admin/cases/{case.pk}/").content
+        html = html.decode()
+        for action in ("accept", "reject", "merge", "note"):
+            assert f'data-action="{action}"' in html
+        assert 'data-action="assign"' not in html
+        html = login(client, world["users"]["committee"]).get(f"/admin/cases/{case.pk}/")
+        assert 'data-action="accept"' not in html.content.decode()
+
+    def test_staff_accepts_and_the_committee_assigns_through_the_forms(self, client, world):
+        case = make_case(world["station"])
+        login(client, world["users"]["staff"]).post(f"/admin/cases/{case.pk}/act/accept/")
+        assert Case.objects.get(pk=case.pk).status == Case.Status.LISTED
+        login(client, world["users"]["committee"]).post(
+            f"/admin/cases/{case.pk}/act/assign/", {"assign-department": world["ours"].pk}
+        )
+        case.refresh_from_db()
+        assert case.status == Case.Status.ASSIGNED
+        assert case.current_assignment.lead_department == world["ours"]
+
+    def test_a_refused_action_says_why_and_changes_nothing(self, client, world):
+        case = make_case(world["station"])
+        response = login(client, world["users"]["committee"]).post(
+            f"/admin/cases/{case.pk}/act/accept/", follow=True
+        )
+        assert "角色" in response.content.decode()
+        assert Case.objects.get(pk=case.pk).status == Case.Status.SUBMITTED
+
+    def test_reject_without_a_reason_shows_the_error_next_to_the_field(self, client, world):
+        case = make_case(world["station"])
+        response = login(client, world["users"]["staff"]).post(
+            f"/admin/cases/{case.pk}/act/reject/", {"reject-reason": ""}
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        errors = html[
+            html.index('id="id_reject-reason-label"') : html.index('id="id_reject-reason"')
+        ]
+        assert "必需字段" in errors
+        assert Case.objects.get(pk=case.pk).status == Case.Status.SUBMITTED
+
+    def test_handler_signs_and_replies_with_a_document(self, client, world):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        case = world["assigned"](world["ours"])
+        login(client, world["users"]["handler"])
+        client.post(f"/admin/cases/{case.pk}/act/sign/")
+        client.post(
+            f"/admin/cases/{case.pk}/act/reply/",
+            {
+                "reply-text": "已安装路灯46盏",
+                "reply-outcome": "resolved",
+                "reply-document": SimpleUploadedFile("reply.pdf", b"%PDF-1.4 scan"),
+            },
+        )
+        case.refresh_from_db()
+        assert case.status == Case.Status.REPLIED
+        document = client.get(f"/admin/cases/replies/{case.current_assignment.pk}/")
+        assert document["Content-Type"] == "application/pdf"
+
+    def test_actions_are_in_the_site_history(self, client, world, admin_user):
+        case = make_case(world["station"])
+        workflow.accept(case, world["users"]["staff"])
+        html = login(client, admin_user).get("/admin/reports/site-history/").content.decode()
+        assert case.reference in html
+
+
+@pytest.mark.django_db
+def test_claim_list_query_count_is_fixed_with_10_and_500_cases(client, world):
+    from submissions.models import CaseEvent
+
+    def make(n):
+        now = timezone.now()
+        for _ in range(n):
+            case = make_case(world["station"])
+            assignment = Assignment.objects.create(
+                case=case,
+                lead_department=world["ours"],
+                assigned_at=now,
+                due_at=now - datetime.timedelta(days=1),
+            )
+            Case.objects.filter(pk=case.pk).update(status="assigned", current_assignment=assignment)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/cases/claims/").status_code == 200
+        return len(captured)
+
+    login(client, world["users"]["committee"])
+    make(10)
+    client.get("/admin/cases/claims/")
+    few = queries()
+    make(490)
+    many = queries()
+    assert few == many
+    assert CaseEvent.objects.count() >= 500
+
+
+@pytest.mark.django_db
+def test_dashboard_panel_shows_the_users_queue_counts(client, world):
+    world["assigned"](world["ours"])
+    html = login(client, world["users"]["handler"]).get("/admin/").content.decode()
+    assert 'class="panel case-queues"' in html
+    panel = html[html.index('class="panel case-queues"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "/admin/cases/claims/" in panel and "<strong>1</strong>" in panel

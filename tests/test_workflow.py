@@ -1,0 +1,194 @@
+"""The transition table, generated over every (status, action, role), and the rounds."""
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from submissions import roles, workflow
+from submissions.models import Assignment, Case, CaseEvent
+from tests.factories import (
+    DepartmentFactory,
+    DeputyFactory,
+    StationFactory,
+    make_case,
+    make_user,
+)
+
+S = Case.Status
+ROLE_NAMES = [roles.STAFF, roles.COMMITTEE, roles.HANDLER, roles.DEPUTY, None]
+
+# The specification, written out independently of workflow.TRANSITIONS.
+EXPECTED = {
+    ("accept", S.SUBMITTED): {roles.STAFF},
+    ("reject", S.SUBMITTED): {roles.STAFF},
+    ("merge", S.SUBMITTED): {roles.STAFF},
+    ("merge", S.LISTED): {roles.STAFF},
+    ("assign", S.LISTED): {roles.COMMITTEE},
+    ("sign", S.ASSIGNED): {roles.HANDLER},
+    ("return", S.ASSIGNED): {roles.HANDLER},
+    ("approve", S.REPLIED): {roles.COMMITTEE},
+    ("send_back", S.REPLIED): {roles.COMMITTEE},
+    ("close", S.AWAITING_FEEDBACK): {roles.COMMITTEE, roles.STAFF},
+    ("rate", S.AWAITING_FEEDBACK): {roles.STAFF, None},
+}
+EXPECTED.update(
+    {("note", status): {roles.DEPUTY, roles.STAFF, roles.COMMITTEE} for status in S.values}
+)
+# reply needs a signed round, which the fixture below arranges separately
+ACTIONS = [a for a in workflow.TRANSITIONS if a != "reply"]
+
+
+@pytest.fixture
+def world(db):
+    station = StationFactory()
+    department = DepartmentFactory()
+    deputy = DeputyFactory(station=station)
+    users = {
+        role: make_user(
+            f"u{i}",
+            role,
+            department=department if role == roles.HANDLER else None,
+            deputy=deputy if role == roles.DEPUTY else None,
+        )
+        for i, role in enumerate(ROLE_NAMES[:-1])
+    }
+    users[None] = None
+    return {"station": station, "department": department, "deputy": deputy, "users": users}
+
+
+def case_in(status, world):
+    case = make_case(world["station"], deputy=world["deputy"])
+    if status in (S.ASSIGNED, S.REPLIED, S.AWAITING_FEEDBACK):
+        now = timezone.now()
+        assignment = Assignment.objects.create(
+            case=case,
+            lead_department=world["department"],
+            assigned_at=now,
+            due_at=now + datetime.timedelta(days=7),
+            approved_at=now - datetime.timedelta(days=30),
+        )
+        case.current_assignment = assignment
+    case.status = status
+    case.save()
+    return case
+
+
+def attempt(case, action, actor, world):
+    calls = {
+        "accept": lambda: workflow.accept(case, actor),
+        "reject": lambda: workflow.reject(case, actor, "不属于联络站受理范围"),
+        "merge": lambda: workflow.merge(case, actor, make_case(world["station"])),
+        "assign": lambda: workflow.assign(case, actor, world["department"]),
+        "sign": lambda: workflow.sign(case, actor),
+        "return": lambda: workflow.return_case(case, actor, "不属于本单位职责"),
+        "approve": lambda: workflow.approve(case, actor),
+        "send_back": lambda: workflow.send_back(case, actor, "答复不具体"),
+        "close": lambda: workflow.close(case, actor),
+        "rate": lambda: workflow.record_feedback(case, "satisfied", actor=actor),
+        "note": lambda: workflow.add_note(case, actor, "已电话回访企业"),
+    }
+    return calls[action]()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "action", "role"), list(itertools.product(S.values, ACTIONS, ROLE_NAMES))
+)
+def test_transition_table(world, status, action, role):
+    case = case_in(status, world)
+    actor = world["users"][role]
+    allowed = role in EXPECTED.get((action, status), set())
+    events_before = case.events.count()
+    if allowed:
+        attempt(case, action, actor, world)
+        assert case.events.count() == events_before + 1
+    else:
+        with pytest.raises(workflow.WorkflowError):
+            attempt(case, action, actor, world)
+        case.refresh_from_db()
+        assert case.status == status
+        assert case.events.count() == events_before
+
+
+@pytest.mark.django_db
+def test_the_whole_loop_with_a_send_back_and_an_unsatisfied_rating(world):
+    users = world["users"]
+    case = case_in(S.SUBMITTED, world)
+    case = workflow.accept(case, users[roles.STAFF])
+    case = workflow.assign(case, users[roles.COMMITTEE], world["department"])
+    first = case.current_assignment
+    assert first.round == 1 and first.due_at > timezone.now() + datetime.timedelta(days=6)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.reply(case, users[roles.HANDLER], "已安装", "resolved")  # not signed yet
+    case = workflow.sign(case, users[roles.HANDLER])
+    with pytest.raises(workflow.WorkflowError):
+        workflow.reply(case, users[roles.HANDLER], "", "resolved")
+    with pytest.raises(workflow.WorkflowError):
+        workflow.reply(case, users[roles.HANDLER], "正在施工", "in_progress")  # needs a date
+    case = workflow.reply(case, users[roles.HANDLER], "已安装路灯46盏", "resolved")
+    assert case.status == S.REPLIED
+    case = workflow.send_back(case, users[roles.COMMITTEE], "请说明完成时间")
+    second = case.current_assignment
+    assert case.status == S.ASSIGNED and second.round == 2
+    assert second.supervision == Assignment.Supervision.CONTINUED
+    case = workflow.sign(case, users[roles.HANDLER])
+    case = workflow.reply(case, users[roles.HANDLER], "已于11月20日全部安装完成", "resolved")
+    case = workflow.approve(case, users[roles.COMMITTEE])
+    assert case.status == S.AWAITING_FEEDBACK
+    approved = case.events.get(action="approved")
+    assert approved.is_public and "11月20日" in approved.public_text
+    case = workflow.record_feedback(case, "unsatisfied", "还有一段没装")
+    assert case.status == S.ASSIGNED and case.current_assignment.round == 3
+    case = workflow.sign(case, users[roles.HANDLER])
+    case = workflow.reply(case, users[roles.HANDLER], "补装完成", "resolved")
+    case = workflow.approve(case, users[roles.COMMITTEE])
+    case = workflow.record_feedback(case, "basically_satisfied")
+    assert case.status == S.CLOSED
+    assert (
+        ModelLogEntry.objects.filter(action="submissions.approve", object_id=str(case.pk)).count()
+        == 2
+    )
+
+
+@pytest.mark.django_db
+def test_returning_puts_the_case_back_on_the_problem_list(world):
+    case = case_in(S.SUBMITTED, world)
+    workflow.accept(case, world["users"][roles.STAFF])
+    workflow.assign(case, world["users"][roles.COMMITTEE], world["department"])
+    with pytest.raises(workflow.WorkflowError):
+        workflow.return_case(case, world["users"][roles.HANDLER], " ")
+    case = workflow.return_case(case, world["users"][roles.HANDLER], "属于县交通局职责")
+    assert case.status == S.LISTED and case.current_assignment is None
+    assert Assignment.objects.get(case=case).returned_at is not None
+    event = case.events.get(action="returned")
+    assert not event.is_public and event.note == "属于县交通局职责"
+
+
+@pytest.mark.django_db
+def test_another_departments_handler_cannot_act(world):
+    case = case_in(S.ASSIGNED, world)
+    outsider = make_user("outsider", roles.HANDLER, department=DepartmentFactory())
+    with pytest.raises(workflow.WorkflowError, match="承办单位"):
+        workflow.sign(case, outsider)
+
+
+@pytest.mark.django_db
+def test_a_deputy_notes_only_their_own_cases(world):
+    other = DeputyFactory(station=world["station"])
+    case = make_case(world["station"], deputy=other)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.add_note(case, world["users"][roles.DEPUTY], "跟踪")
+
+
+@pytest.mark.django_db
+def test_close_waits_for_the_feedback_period(world):
+    case = case_in(S.AWAITING_FEEDBACK, world)
+    case.current_assignment.approved_at = timezone.now()
+    case.current_assignment.save()
+    with pytest.raises(workflow.WorkflowError):
+        workflow.close(case, world["users"][roles.COMMITTEE])
+    assert Case.objects.get(pk=case.pk).status == S.AWAITING_FEEDBACK
+    assert not CaseEvent.objects.filter(case=case, action="close").exists()
