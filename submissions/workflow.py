@@ -107,9 +107,10 @@ def allowed_actions(case, user):
 def _transition(case, actor, action, change, *, public_text="", note="", is_public=True):
     """Run change(locked_case) under the row lock and record it; returns the locked case."""
     with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update().select_related("current_assignment").get(pk=case.pk)
-        )
+        # No select_related: rows joined into a locking query are read from the snapshot taken
+        # before the lock was granted, so a concurrent sign-off would be missed. The assignment
+        # is loaded afterwards, by its own query, once this transaction holds the case lock.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
         if reason := refusal(locked, actor, action):
             raise WorkflowError(reason)
         from_status = locked.status
@@ -189,7 +190,7 @@ def merge(case, actor, target):
         actor,
         "merge",
         change,
-        public_text=_("Merged into %(reference)s") % {"reference": target.reference},
+        public_text=target.reference,
     )
 
 
@@ -205,7 +206,7 @@ def assign(case, actor, department, committee=None, assisting=()):
         actor,
         "assign",
         change,
-        public_text=_("Handed to %(department)s") % {"department": department.name},
+        public_text=department.name,
     )
 
 

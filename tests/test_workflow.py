@@ -192,3 +192,49 @@ def test_close_waits_for_the_feedback_period(world):
         workflow.close(case, world["users"][roles.COMMITTEE])
     assert Case.objects.get(pk=case.pk).status == S.AWAITING_FEEDBACK
     assert not CaseEvent.objects.filter(case=case, action="close").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="row locks need PostgreSQL"
+)
+def test_two_handlers_acting_at_once_exactly_one_wins():
+    import threading
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connections
+
+    from submissions.defaults import ensure_categories
+    from submissions.models import Category
+
+    for app_config in apps.get_app_configs():  # transactional tests start from flushed tables
+        create_permissions(app_config, verbosity=0)
+    roles.ensure_role_groups(Group, Permission)
+    ensure_categories(Category)
+    department = DepartmentFactory()
+    first, second = (make_user(f"h{n}", roles.HANDLER, department=department) for n in (1, 2))
+    case = make_case()
+    workflow.accept(case, make_user("s", roles.STAFF))
+    workflow.assign(case, make_user("c", roles.COMMITTEE), department)
+
+    barrier, outcomes = threading.Barrier(2), []
+
+    def act(user):
+        try:
+            barrier.wait()
+            workflow.sign(case, user)
+            outcomes.append("won")
+        except workflow.WorkflowError as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(user,)) for user in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["won", "该诉求件已经签收。"])
+    assert CaseEvent.objects.filter(case=case, action="signed").count() == 1

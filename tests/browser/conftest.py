@@ -78,3 +78,16 @@ def demo_site(transactional_db, live_server):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def admin_login(browser, base_url, username, password="demo-2026"):
+    """A fresh desktop browser context logged into the admin as username."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the actions' confirmation prompts
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(base_url + "/admin/")
+    return page
