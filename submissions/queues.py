@@ -222,8 +222,9 @@ QUEUES = [
         base=SupervisionQueue,
         visible_to={roles.COMMITTEE, roles.STAFF},
     ),
-    queue("closed", _("Closed (已销号)"), [S.CLOSED]),
-    queue("all", _("All cases")),
+    # A department's handler works from the claim list only (their menu shows nothing else).
+    queue("closed", _("Closed (已销号)"), [S.CLOSED], {roles.STAFF, roles.COMMITTEE, roles.DEPUTY}),
+    queue("all", _("All cases"), visible_to={roles.STAFF, roles.COMMITTEE, roles.DEPUTY}),
 ]
 
 

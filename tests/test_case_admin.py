@@ -73,6 +73,27 @@ class TestScoping:
         references = [row[0].value for row in sheet.iter_rows(min_row=2)]
         assert references == [mine.reference]
 
+    def test_photos_of_another_departments_case_are_not_reachable(self, client, world):
+        from django.core.files.base import ContentFile
+
+        from submissions.models import CasePhoto
+
+        other = world["assigned"](world["theirs"])
+        photo = CasePhoto.objects.create(
+            case=other, file=ContentFile(b"jpeg", name="x.jpg"), width=1, height=1
+        )
+        login(client, world["users"]["handler"])
+        assert client.get(f"/admin/cases/photos/{photo.pk}/").status_code == 404
+        login(client, world["users"]["committee"])
+        assert client.get(f"/admin/cases/photos/{photo.pk}/").status_code == 200
+
+    def test_queue_search_finds_chinese_words(self, client, world):
+        make_case(world["station"], title="园区道路照明问题")
+        make_case(world["station"], title="融资担保费率偏高")
+        html = login(client, world["users"]["staff"]).get("/admin/cases/all/?q=照明").content
+        html = html.decode()
+        assert "园区道路照明问题" in html and "融资担保费率偏高" not in html
+
     def test_deputy_sees_only_cases_addressed_to_them(self, client, world):
         make_case(world["station"], deputy=world["deputy"], title="给我的")
         make_case(
@@ -92,7 +113,8 @@ class TestScoping:
         world["assigned"](world["ours"])
         html = login(client, world["users"]["handler"]).get("/admin/").content.decode()
         assert "/admin/cases/claims/" in html
-        assert "/admin/cases/intake/" not in html and "/admin/cases/review/" not in html
+        for other in ("intake", "problems", "review", "feedback", "supervision", "closed", "all"):
+            assert f"/admin/cases/{other}/" not in html
 
     def test_no_generic_edit_or_delete_of_cases_even_for_a_superuser(
         self, client, world, admin_user
