@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import HeaderButton
@@ -12,6 +11,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from deputies import admin_views
 from deputies.models import Deputy, Enterprise, ReceptionDay, Station
+from portal.menu import PermissionMenuItem
 
 
 class DeputyIndexView(IndexView):
@@ -168,15 +168,14 @@ def register_poster_urls():
     ]
 
 
-class PosterMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("deputies.view_deputy")
-
-
 @hooks.register("register_admin_menu_item")
 def register_poster_menu_item():
-    return PosterMenuItem(
-        _("QR posters"), reverse("deputies_posters"), icon_name="doc-full", order=210
+    return PermissionMenuItem(
+        _("QR posters"),
+        reverse("deputies_posters"),
+        "deputies.view_deputy",
+        icon_name="doc-full",
+        order=210,
     )
 
 

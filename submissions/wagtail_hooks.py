@@ -3,11 +3,11 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.menu import PermissionMenuItem
 from submissions import admin_views, roles
 from submissions.models import Category
 
@@ -38,15 +38,14 @@ def register_case_urls():
     ]
 
 
-class RecordMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("submissions.add_case")
-
-
 @hooks.register("register_admin_menu_item")
 def register_record_menu_item():
-    return RecordMenuItem(
-        _("Record an offline item"), reverse("submissions_record"), icon_name="form", order=150
+    return PermissionMenuItem(
+        _("Record an offline item"),
+        reverse("submissions_record"),
+        "submissions.add_case",
+        icon_name="form",
+        order=150,
     )
 
 

@@ -3,28 +3,19 @@
 import pytest
 from django.test import Client
 
-from submissions.intake import create_case
-from submissions.models import Case, CaseEvent, Category, Feedback
+from submissions.models import Case, CaseEvent, Feedback
 from submissions.workflow import WorkflowError, record_feedback
-from tests.factories import StationFactory
+from tests.factories import StationFactory, make_case
 
 PERSONAL = ("王小明", "13807961234", "wxm@example.com", "园区大道88号")
 
 
 @pytest.fixture
 def case(db):
-    case, _ = create_case(
-        station=StationFactory(reference_prefix="YXGY"),
-        kind="problem",
-        channel="online",
-        category=Category.objects.first(),
-        title="园区道路照明不足",
-        description="夜班职工出行不安全。",
+    case = make_case(
+        StationFactory(reference_prefix="YXGY"),
         place="园区大道88号",
-        submitter_name="王小明",
-        submitter_phone="13807961234",
         submitter_email="wxm@example.com",
-        consent_given=True,
     )
     CaseEvent.objects.create(
         case=case, action="internal_note", note="王小明 13807961234 来电", is_public=False
