@@ -390,3 +390,21 @@ class Assignment(models.Model):
     @property
     def is_overdue(self):
         return self.is_open and self.due_at < timezone.now()
+
+
+class CalendarOverride(models.Model):
+    """A day the official calendar library does not know yet, or a local exception."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(
+        _("note"), max_length=100, blank=True, help_text=_("e.g. 2027年春节假期 or 调休上班")
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.note}"

@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
 from submissions import admin_views, roles
-from submissions.models import Category
+from submissions.models import CalendarOverride, Category
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -88,3 +88,45 @@ class QueueCountsPanel(Component):
 def add_queue_panel(request, panels):
     if request.user.has_perm("submissions.view_case"):
         panels.insert(0, QueueCountsPanel(request))
+
+
+class CalendarOverrideViewSet(SnippetViewSet):
+    model = CalendarOverride
+    icon = "date"
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    ordering = ["-date"]
+    add_to_admin_menu = False
+
+
+register_snippet(CalendarOverrideViewSet)
+
+
+class CalendarWarningPanel(Component):
+    """Tells admins when coming deadlines fall in days the official calendar does not cover."""
+
+    name = "calendar_warning"
+    order = 40
+    template_name = "submissions/admin/calendar_warning.html"
+
+    def __init__(self, dates):
+        self.dates = dates
+
+    def get_context_data(self, parent_context):
+        return {"first": self.dates[0], "last": self.dates[-1], "count": len(self.dates)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_calendar_warning(request, panels):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from submissions.deadlines import WORKDAYS, uncovered_dates
+
+    if settings.REPLY_PERIOD_MODE != WORKDAYS or not request.user.has_perm(
+        "submissions.add_calendaroverride"
+    ):
+        return
+    dates = uncovered_dates(timezone.localdate(), 60)
+    if dates:
+        panels.insert(0, CalendarWarningPanel(dates))

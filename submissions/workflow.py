@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from submissions import roles
+from submissions import deadlines, roles
 from submissions.models import Assignment, Case, CaseEvent, Feedback
 
 S = Case.Status
@@ -152,7 +152,7 @@ def _new_round(case, department, committee, supervision, assisting=()):
         committee=committee,
         supervision=supervision,
         assigned_at=now,
-        due_at=now + datetime.timedelta(days=settings.REPLY_PERIOD_DAYS),
+        due_at=deadlines.reply_due(now),
     )
     assignment.assisting_departments.set(assisting)
     case.current_assignment = assignment

@@ -188,3 +188,5 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # The three lists: days a department has to reply, and days a submitter has to rate.
 REPLY_PERIOD_DAYS = int(os.environ.get("REPLY_PERIOD_DAYS", "7"))
 FEEDBACK_PERIOD_DAYS = int(os.environ.get("FEEDBACK_PERIOD_DAYS", "7"))
+# "calendar" days or Chinese "workdays" (official holidays and make-up workdays honoured).
+REPLY_PERIOD_MODE = os.environ.get("REPLY_PERIOD_MODE", "calendar")
