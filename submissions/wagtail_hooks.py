@@ -4,12 +4,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
 from submissions import admin_views, roles
-from submissions.models import CalendarOverride, Category
+from submissions.models import CalendarOverride, Category, Notification
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -130,3 +131,37 @@ def add_calendar_warning(request, panels):
     dates = uncovered_dates(timezone.localdate(), 60)
     if dates:
         panels.insert(0, CalendarWarningPanel(dates))
+
+
+class NotificationViewSet(ModelViewSet):
+    """Every message with its status, attempts and last error; failures are retried by cron."""
+
+    model = Notification
+    icon = "mail"
+    menu_label = _("Notifications")
+    menu_order = 900
+    add_to_admin_menu = True
+    exclude_form_fields = []  # required by ModelViewSet; the views that use it are refused
+    list_display = [
+        "created_at",
+        "channel",
+        "recipient",
+        "template",
+        "status",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", "template"]
+    search_fields = ["recipient", "subject"]
+    search_backend_name = None
+
+    @property
+    def permission_policy(self):
+        from submissions.queues import ViewOnlyPolicy
+
+        return ViewOnlyPolicy(self.model)
+
+
+@hooks.register("register_admin_viewset")
+def register_notifications():
+    return NotificationViewSet("notifications")

@@ -6,6 +6,7 @@ that is not allowed raises WorkflowError and changes nothing.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from submissions import deadlines, roles
+from submissions import deadlines, notify, roles
 from submissions.models import Assignment, Case, CaseEvent, Feedback
 
+logger = logging.getLogger(__name__)
 S = Case.Status
 A = CaseEvent.Action
 PUBLIC = "public"  # the submitter, through /track/
@@ -66,6 +68,15 @@ ACTION_LABELS = {
     "rate": gettext_lazy("Record a rating"),
     "close": gettext_lazy("Close"),
     "note": gettext_lazy("Add a follow-up note"),
+}
+
+
+# action: the message the submitter gets (rate only when it closes the case)
+SUBMITTER_MESSAGES = {
+    "accept": "case_accepted",
+    "approve": "case_replied",
+    "close": "case_closed",
+    "rate": "case_closed",
 }
 
 
@@ -126,6 +137,9 @@ def _transition(case, actor, action, change, *, public_text="", note="", is_publ
             is_public=is_public,
             public_text=extra.get("public_text", public_text),
         )
+        template = SUBMITTER_MESSAGES.get(action)
+        if template and (action != "rate" or locked.status == S.CLOSED):
+            tell_submitter(locked, template)
         if actor is not None:
             log(
                 instance=locked,
@@ -134,6 +148,14 @@ def _transition(case, actor, action, change, *, public_text="", note="", is_publ
                 data={"from": from_status, "to": locked.status},
             )
     return locked
+
+
+def tell_submitter(case, template):
+    """Queue the submitter's message; nothing about it may undo the case action."""
+    try:
+        notify.notify_submitter(case, template)
+    except Exception:  # a broken template or backend must not cost the case its move
+        logger.exception("Could not queue %s for case %s", template, case.pk)
 
 
 def _require(text, message):

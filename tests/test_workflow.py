@@ -238,3 +238,15 @@ def test_two_handlers_acting_at_once_exactly_one_wins():
         thread.join()
     assert sorted(outcomes) == sorted(["won", "该诉求件已经签收。"])
     assert CaseEvent.objects.filter(case=case, action="signed").count() == 1
+
+
+@pytest.mark.django_db
+def test_every_role_group_has_its_permissions_after_migrations():
+    from django.contrib.auth.models import Group
+
+    for name, perms in roles.GROUP_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert set(perms) <= granted, name  # Wagtail may add its own choose_* permissions
+    for name in roles.RENAMED_WAGTAIL_GROUPS.values():
+        assert Group.objects.get(name=name).permissions.exists()

@@ -1,0 +1,128 @@
+"""The notifier: store a message with the action that caused it, send it after that action
+commits, retry failures with backoff. A failed send never rolls back the case action."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from submissions import sms
+from submissions.models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+STALE_CLAIM = datetime.timedelta(minutes=10)  # a sender that died mid-send is retried
+
+
+def notify(channel, recipient, template, context, *, case=None, dedupe_key=None):
+    """Store one message (at most once per dedupe_key) and send it once the caller commits."""
+    if not recipient:
+        return None
+    text = render_to_string(f"submissions/notifications/{template}.txt", context).strip()
+    subject, _, body = text.partition("\n")
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                case=case,
+                channel=channel,
+                recipient=recipient,
+                template=template,
+                subject=subject.strip(),
+                body=body.strip(),
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        return None  # already stored by an earlier or concurrent run
+    transaction.on_commit(lambda: deliver(notification.pk))
+    return notification
+
+
+def claim(pk):
+    """Atomically take one due message for sending; only one process can win the UPDATE."""
+    now = timezone.now()
+    due = Q(
+        status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+        next_attempt_at__lte=now,
+    )
+    stale = Q(status=Notification.Status.SENDING, next_attempt_at__lte=now - STALE_CLAIM)
+    won = Notification.objects.filter(due | stale, pk=pk).update(
+        status=Notification.Status.SENDING, next_attempt_at=now
+    )
+    return won == 1
+
+
+def deliver(pk):
+    if not claim(pk):
+        return False
+    notification = Notification.objects.get(pk=pk)
+    notification.attempts += 1
+    try:
+        if notification.channel == Notification.Channel.EMAIL:
+            send_mail(
+                notification.subject,
+                notification.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.recipient],
+            )
+        else:
+            sms.get_backend().send(
+                notification.recipient, f"{notification.subject} {notification.body}"
+            )
+    except Exception as error:  # any backend failure: record it, retry later
+        logger.warning("Notification %s failed: %s", pk, error)
+        notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+        gave_up = notification.attempts >= MAX_ATTEMPTS
+        notification.status = Notification.Status.GAVE_UP if gave_up else Notification.Status.FAILED
+        notification.next_attempt_at = timezone.now() + datetime.timedelta(
+            minutes=2**notification.attempts
+        )
+        notification.save()
+        return False
+    notification.status, notification.sent_at = Notification.Status.SENT, timezone.now()
+    notification.last_error = ""
+    notification.save()
+    return True
+
+
+def deliver_due():
+    """Send everything that is due; safe to run in several processes at once."""
+    now = timezone.now()
+    due = Notification.objects.filter(
+        Q(
+            status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+            next_attempt_at__lte=now,
+        )
+        | Q(status=Notification.Status.SENDING, next_attempt_at__lte=now - STALE_CLAIM)
+    ).values_list("pk", flat=True)
+    return sum(deliver(pk) for pk in list(due[:500]))
+
+
+def tracking_url(case):
+    return (
+        settings.WAGTAILADMIN_BASE_URL
+        + reverse("track")
+        + f"?reference={case.reference}&code={case.tracking_code}"
+    )
+
+
+def notify_submitter(case, template):
+    """Tell the submitter, by e-mail and SMS where they left them, that their case moved."""
+    context = {"case": case, "url": tracking_url(case)}
+    for channel, recipient in (
+        (Notification.Channel.EMAIL, case.submitter_email),
+        (Notification.Channel.SMS, case.submitter_phone),
+    ):
+        notify(
+            channel,
+            recipient,
+            template,
+            context,
+            case=case,
+            dedupe_key=f"{template}:{case.pk}:{case.events.count()}:{channel}",
+        )

@@ -1,0 +1,164 @@
+"""Notifications: stored first, sent after commit, retried; reminders sent exactly once."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from submissions import notify, roles, workflow
+from submissions.models import Assignment, Case, Notification
+from tests.factories import DepartmentFactory, make_case, make_user
+
+
+@pytest.fixture
+def people(db):
+    department = DepartmentFactory(email="zjj@example.gov.cn")
+    handler = make_user("handler", roles.HANDLER, department=department)
+    handler.email = "handler@example.gov.cn"
+    handler.save()
+    committee = make_user("committee", roles.COMMITTEE)
+    committee.email = "xlgw@example.gov.cn"
+    committee.save()
+    return {
+        "department": department,
+        "staff": make_user("staff", roles.STAFF),
+        "committee": committee,
+    }
+
+
+def assigned_case(people, due_in):
+    case = make_case(submitter_email="wxm@example.com")
+    workflow.accept(case, people["staff"])
+    case = workflow.assign(case, people["committee"], people["department"])
+    Assignment.objects.filter(pk=case.current_assignment_id).update(due_at=timezone.now() + due_in)
+    return case
+
+
+@pytest.mark.django_db
+def test_submitter_is_told_by_email_and_sms_when_the_case_is_accepted(
+    people, django_capture_on_commit_callbacks, caplog
+):
+    case = make_case(submitter_email="wxm@example.com")
+    with (
+        caplog.at_level("INFO", logger="submissions.sms"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        workflow.accept(case, people["staff"])
+    assert [m.to for m in mail.outbox] == [["wxm@example.com"]]
+    assert case.reference in mail.outbox[0].body and "/track/?reference=" in mail.outbox[0].body
+    assert "王小明" not in mail.outbox[0].body
+    assert "13807961234" in caplog.text  # the logging SMS backend "sent" it
+    assert set(Notification.objects.values_list("channel", "status")) == {
+        ("email", "sent"),
+        ("sms", "sent"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_failing_email_backend_keeps_the_case_action_and_a_later_run_retries(
+    people, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.failing_email.FailingEmailBackend"
+    case = make_case(submitter_email="wxm@example.com", submitter_phone="13807961234")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.accept(case, people["staff"])
+    assert Case.objects.get(pk=case.pk).status == Case.Status.LISTED
+    failed = Notification.objects.get(channel="email")
+    assert failed.status == "failed" and failed.attempts == 1
+    assert "SMTP server unreachable" in failed.last_error
+    assert failed.next_attempt_at > timezone.now()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_reminders", stdout=open("/dev/null", "w"))
+    assert Notification.objects.get(pk=failed.pk).status == "failed"  # backing off
+    Notification.objects.filter(pk=failed.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    call_command("send_reminders", stdout=open("/dev/null", "w"))
+    retried = Notification.objects.get(pk=failed.pk)
+    assert retried.status == "sent" and retried.attempts == 2
+    assert [m.to for m in mail.outbox if case.reference in m.body] == [["wxm@example.com"]]
+
+
+@pytest.mark.django_db
+def test_reminders_and_overdue_notices_are_sent_exactly_once(people):
+    soon = assigned_case(people, datetime.timedelta(days=1))
+    late = assigned_case(people, -datetime.timedelta(hours=2))
+    mail.outbox.clear()
+    for _ in range(3):
+        call_command("send_reminders", stdout=open("/dev/null", "w"))
+    subjects = sorted(m.subject for m in mail.outbox)
+    reminders = [s for s in subjects if soon.reference in s]
+    notices = [s for s in subjects if late.reference in s]
+    assert len(reminders) == 2  # handler and the department's own address
+    assert len(notices) == 3  # handler, department, committee
+    assert sum("本周三单办理情况" in s for s in subjects) == 1  # one digest per week
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="needs PostgreSQL"
+)
+def test_two_reminder_runs_at_once_send_each_reminder_once():
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connections
+
+    from submissions.defaults import ensure_categories
+    from submissions.models import Category
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    roles.ensure_role_groups(Group, Permission)
+    ensure_categories(Category)
+    department = DepartmentFactory(email="zjj@example.gov.cn")
+    people = {
+        "department": department,
+        "staff": make_user("s", roles.STAFF),
+        "committee": make_user("c", roles.COMMITTEE),
+    }
+    cases = [assigned_case(people, datetime.timedelta(days=1)) for _ in range(5)]
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+
+    def run():
+        barrier.wait()
+        call_command("send_reminders", stdout=open("/dev/null", "w"))
+        connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Notification.objects.filter(template="reminder_due").count() == 5
+    assert len([m for m in mail.outbox if "将于" in m.subject]) == 5
+    assert {c.reference for c in cases} == {
+        m.subject.split()[1] for m in mail.outbox if "将于" in m.subject
+    }
+
+
+@pytest.mark.django_db
+def test_a_message_is_sent_once_even_when_delivered_twice(people):
+    notification = Notification.objects.create(
+        channel="email", recipient="a@example.com", template="x", subject="s", body="b"
+    )
+    assert notify.deliver(notification.pk) is True
+    assert notify.deliver(notification.pk) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_failures_are_visible_in_the_admin_to_the_committee(client, people):
+    Notification.objects.create(channel="email", recipient="a@example.com", template="x",
+                                body="b", status="failed", last_error="SMTP down")
+    client.force_login(people["committee"])
+    html = client.get("/admin/notifications/?status=failed").content.decode()
+    assert "SMTP down" in html and "a@example.com" in html
+    client.force_login(make_user("h2", roles.HANDLER))
+    assert client.get("/admin/notifications/").status_code in (302, 403)
