@@ -66,16 +66,36 @@ def overdue_q():
     )
 
 
-def due_label(case):
-    assignment = case.current_assignment
-    if assignment is None:
-        return ""
-    text = f"{timezone.localtime(assignment.due_at):%Y-%m-%d}"
-    return f"{text} ⚠ {_('Overdue')}" if assignment.is_overdue else text
+def due_band(assignment, now=None):
+    """(level, label) for the claim list: on time, due within 2 days, or overdue. The label
+    says it in words too, so colour is never the only signal."""
+    now = now or timezone.now()
+    days = (timezone.localtime(assignment.due_at).date() - timezone.localtime(now).date()).days
+    if assignment.due_at < now:
+        return "overdue", _("%(days)d days overdue") % {"days": max(1, -days)}
+    if days <= 2:
+        return "soon", _("Due in %(days)d days") % {"days": days} if days else _("Due today")
+    return "ok", _("%(days)d days left") % {"days": days}
+
+
+class DueColumn(Column):
+    cell_template_name = "submissions/admin/due_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        assignment = instance.current_assignment
+        if assignment is not None:
+            context["level"], context["label"] = due_band(assignment)
+            context["due"] = timezone.localtime(assignment.due_at)
+        return context
 
 
 class QueueIndexView(IndexView):
     queue = None
+
+    @property
+    def page_title(self):
+        return self.queue.menu_label
 
     def get_base_queryset(self):
         queryset = self.queue.cases(self.request.user)
@@ -176,7 +196,8 @@ class ClaimQueue(CaseQueue):
                 label=_("Lead department"),
                 accessor=lambda c: c.current_assignment.lead_department.name,
             ),
-            Column("due", label=_("Reply due"), accessor=due_label),
+            DueColumn("due", label=_("Reply due")),
+            Column("rounds", label=_("Round"), accessor=lambda c: c.current_assignment.round),
         ]
 
 

@@ -165,3 +165,11 @@ class NotificationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_notifications():
     return NotificationViewSet("notifications")
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

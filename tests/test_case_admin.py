@@ -236,3 +236,21 @@ def test_dashboard_panel_shows_the_users_queue_counts(client, world):
     panel = html[html.index('class="panel case-queues"') :]
     panel = panel[: panel.index("</section>")]
     assert "/admin/cases/claims/" in panel and "<strong>1</strong>" in panel
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("due_in", "level", "words"),
+    [
+        (datetime.timedelta(days=5), "ok", "剩"),
+        (datetime.timedelta(days=1), "soon", "天后到期"),
+        (-datetime.timedelta(days=3), "overdue", "逾期"),
+    ],
+)
+def test_claim_list_bands_say_it_in_colour_and_words(client, world, due_in, level, words):
+    case = world["assigned"](world["ours"])
+    Assignment.objects.filter(pk=case.current_assignment_id).update(due_at=timezone.now() + due_in)
+    html = login(client, world["users"]["committee"]).get("/admin/cases/claims/").content.decode()
+    cell = html[html.index('class="due-band') :]
+    cell = cell[: cell.index("</span>")]
+    assert f"due-band--{level}" in cell and words in cell

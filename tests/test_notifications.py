@@ -155,8 +155,14 @@ def test_a_message_is_sent_once_even_when_delivered_twice(people):
 
 @pytest.mark.django_db
 def test_failures_are_visible_in_the_admin_to_the_committee(client, people):
-    Notification.objects.create(channel="email", recipient="a@example.com", template="x",
-                                body="b", status="failed", last_error="SMTP down")
+    Notification.objects.create(
+        channel="email",
+        recipient="a@example.com",
+        template="x",
+        body="b",
+        status="failed",
+        last_error="SMTP down",
+    )
     client.force_login(people["committee"])
     html = client.get("/admin/notifications/?status=failed").content.decode()
     assert "SMTP down" in html and "a@example.com" in html

@@ -87,3 +87,16 @@ def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
     staff.goto(case_url)
     expect(staff.locator(".case-timeline li")).to_have_count(7)
     assert Case.objects.get(pk=case.pk).status == Case.Status.CLOSED
+
+
+def test_claim_list_colour_bands(demo_site, browser):
+    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee.goto(f"{demo_site.url}/admin/cases/claims/?ordering=-received_on")
+    overdue = committee.locator(".due-band--overdue").first
+    on_time = committee.locator(".due-band--ok, .due-band--soon").first
+    expect(overdue).to_be_visible()
+    expect(overdue).to_contain_text("逾期")
+    expect(on_time).to_be_visible()
+    colour = "el => getComputedStyle(el).backgroundColor"
+    assert overdue.evaluate(colour) != on_time.evaluate(colour)
+    screenshot(committee, "claim-list-bands")
