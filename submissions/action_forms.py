@@ -168,6 +168,35 @@ class RateForm(ActionForm):
         )
 
 
+class RequestExtensionForm(ActionForm):
+    until = forms.DateField(
+        label=_("New reply date asked for"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = text_field(_("Reason"), 1000, textarea=True)
+
+    def perform(self):
+        return workflow.request_extension(
+            self.case, self.user, self.cleaned_data["until"], self.cleaned_data["reason"]
+        )
+
+
+class DecideExtensionForm(ActionForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("grant", _("Grant: move the deadline")), ("refuse", _("Refuse"))],
+    )
+    note = text_field(_("Note"), 1000, required=False, textarea=True)
+
+    def perform(self):
+        return workflow.decide_extension(
+            self.case,
+            self.user,
+            self.cleaned_data["decision"] == "grant",
+            self.cleaned_data["note"],
+        )
+
+
 ACTION_FORMS = {
     "accept": AcceptForm,
     "reject": RejectForm,
@@ -181,5 +210,7 @@ ACTION_FORMS = {
     "rate": RateForm,
     "close": CloseForm,
     "note": NoteForm,
+    "request_extension": RequestExtensionForm,
+    "decide_extension": DecideExtensionForm,
 }
 assert set(ACTION_FORMS) == set(workflow.TRANSITIONS)

@@ -202,6 +202,8 @@ class CaseEvent(models.Model):
         FEEDBACK = "feedback", _("Rated by the submitter")
         CLOSED = "closed", _("Closed")
         NOTE = "note", _("Follow-up note")
+        EXTENSION_REQUESTED = "extension_requested", _("Department asked for more time")
+        EXTENSION_DECIDED = "extension_decided", _("Extension request decided")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -370,6 +372,10 @@ class Assignment(models.Model):
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     sent_back_reason = models.TextField(_("reason for sending back"), max_length=1000, blank=True)
+    # One extension request per round: the department asks, the committee decides.
+    extension_until = models.DateField(_("extension requested until"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), max_length=1000, blank=True)
+    extension_granted = models.BooleanField(_("extension granted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")

@@ -37,6 +37,8 @@ TRANSITIONS = {
     "rate": ({S.AWAITING_FEEDBACK}, {PUBLIC, roles.STAFF}),
     "close": ({S.AWAITING_FEEDBACK}, {roles.COMMITTEE, roles.STAFF}),
     "note": (set(S.values), {roles.DEPUTY, roles.STAFF, roles.COMMITTEE}),
+    "request_extension": ({S.ASSIGNED}, {roles.HANDLER}),
+    "decide_extension": ({S.ASSIGNED}, {roles.COMMITTEE}),
 }
 
 # action: the timeline event it writes
@@ -53,6 +55,8 @@ EVENTS = {
     "rate": A.FEEDBACK,
     "close": A.CLOSED,
     "note": A.NOTE,
+    "request_extension": A.EXTENSION_REQUESTED,
+    "decide_extension": A.EXTENSION_DECIDED,
 }
 
 ACTION_LABELS = {
@@ -68,6 +72,8 @@ ACTION_LABELS = {
     "rate": gettext_lazy("Record a rating"),
     "close": gettext_lazy("Close"),
     "note": gettext_lazy("Add a follow-up note"),
+    "request_extension": gettext_lazy("Ask for more time"),
+    "decide_extension": gettext_lazy("Decide on the extension"),
 }
 
 
@@ -96,7 +102,7 @@ def refusal(case, actor, action):
         }
     scoped = actor is not None and not actor.is_superuser
     current = case.current_assignment
-    if action in ("sign", "return", "reply"):
+    if action in ("sign", "return", "reply", "request_extension"):
         department = roles.department_of(actor) if scoped else None
         if scoped and (department is None or current.lead_department_id != department.pk):
             return _("Only the lead department of the current round may do this.")
@@ -104,6 +110,12 @@ def refusal(case, actor, action):
             return _("The case has already been signed for.")
         if action == "reply" and not current.signed_at:
             return _("Sign for the case before replying.")
+        if action == "request_extension" and current.extension_until:
+            return _("An extension has already been asked for in this round.")
+    if action == "decide_extension" and not (
+        current.extension_until and current.extension_granted is None
+    ):
+        return _("No extension request is waiting for a decision.")
     if action == "note" and scoped and not actor_roles & {roles.STAFF, roles.COMMITTEE}:
         deputy = roles.deputy_of(actor)
         if deputy is None or case.deputy_id != deputy.pk:
@@ -329,3 +341,33 @@ def close(case, actor):
 def add_note(case, actor, text):
     text = _require(text, _("Write the note."))
     return _transition(case, actor, "note", lambda c: None, note=text, is_public=False)
+
+
+def request_extension(case, actor, until, reason):
+    reason = _require(reason, _("Give the reason for needing more time."))
+
+    def change(c):
+        a = c.current_assignment
+        if until is None or deadlines.end_of_day(until) <= a.due_at:
+            raise WorkflowError(_("Ask for a date after the current deadline."))
+        a.extension_until, a.extension_reason = until, reason
+        a.save(update_fields=["extension_until", "extension_reason"])
+
+    return _transition(case, actor, "request_extension", change, note=reason, is_public=False)
+
+
+def decide_extension(case, actor, grant, note=""):
+    def change(c):
+        a = c.current_assignment
+        a.extension_granted = bool(grant)
+        if grant:
+            a.due_at = deadlines.end_of_day(a.extension_until)
+        a.save(update_fields=["extension_granted", "due_at"])
+        if grant:
+            return {
+                "public_text": _("Reply now due by %(date)s")
+                % {"date": f"{a.extension_until:%Y-%m-%d}"}
+            }
+        return None
+
+    return _transition(case, actor, "decide_extension", change, note=note, is_public=bool(grant))

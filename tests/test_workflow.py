@@ -38,7 +38,10 @@ EXPECTED.update(
     {("note", status): {roles.DEPUTY, roles.STAFF, roles.COMMITTEE} for status in S.values}
 )
 # reply needs a signed round, which the fixture below arranges separately
-ACTIONS = [a for a in workflow.TRANSITIONS if a != "reply"]
+# reply and the extension pair need a prepared round; they are tested on their own below
+ACTIONS = [
+    a for a in workflow.TRANSITIONS if a not in ("reply", "request_extension", "decide_extension")
+]
 
 
 @pytest.fixture
@@ -250,3 +253,41 @@ def test_every_role_group_has_its_permissions_after_migrations():
         assert set(perms) <= granted, name  # Wagtail may add its own choose_* permissions
     for name in roles.RENAMED_WAGTAIL_GROUPS.values():
         assert Group.objects.get(name=name).permissions.exists()
+
+
+@pytest.mark.django_db
+def test_extension_asked_by_the_department_and_granted_by_the_committee(world):
+    users = world["users"]
+    case = case_in(S.SUBMITTED, world)
+    workflow.accept(case, users[roles.STAFF])
+    case = workflow.assign(case, users[roles.COMMITTEE], world["department"])
+    due = case.current_assignment.due_at
+    later = (due + datetime.timedelta(days=10)).date()
+    with pytest.raises(workflow.WorkflowError):  # nothing asked yet
+        workflow.decide_extension(case, users[roles.COMMITTEE], True)
+    with pytest.raises(workflow.WorkflowError):  # only the department asks
+        workflow.request_extension(case, users[roles.COMMITTEE], later, "需要招标")
+    with pytest.raises(workflow.WorkflowError):  # a date before the deadline
+        workflow.request_extension(case, users[roles.HANDLER], due.date(), "需要招标")
+    case = workflow.request_extension(case, users[roles.HANDLER], later, "需要公开招标采购路灯")
+    with pytest.raises(workflow.WorkflowError):  # once per round
+        workflow.request_extension(case, users[roles.HANDLER], later, "再延")
+    with pytest.raises(workflow.WorkflowError):  # the department cannot grant itself
+        workflow.decide_extension(case, users[roles.HANDLER], True)
+    case = workflow.decide_extension(case, users[roles.COMMITTEE], True)
+    assignment = Assignment.objects.get(pk=case.current_assignment_id)
+    assert assignment.extension_granted is True
+    assert timezone.localtime(assignment.due_at).date() == later
+    event = case.events.get(action="extension_decided")
+    assert event.is_public and later.strftime("%Y-%m-%d") in event.public_text
+
+
+@pytest.mark.django_db
+def test_a_refused_extension_keeps_the_deadline(world):
+    case = case_in(S.ASSIGNED, world)
+    due = case.current_assignment.due_at
+    later = (due + datetime.timedelta(days=5)).date()
+    workflow.request_extension(case, world["users"][roles.HANDLER], later, "人手不足")
+    case = workflow.decide_extension(case, world["users"][roles.COMMITTEE], False, "请按期办理")
+    assert Assignment.objects.get(pk=case.current_assignment_id).due_at == due
+    assert not case.events.get(action="extension_decided").is_public
