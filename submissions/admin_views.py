@@ -1,20 +1,28 @@
-"""Staff views: a case's page with its actions, offline entry, receipt slip, private files."""
+"""Staff views: a case's page with its actions, offline entry, receipt slip, private files,
+ledgers and the director's-meeting report."""
 
+import datetime
+import tempfile
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from deputies.models import Station
-from submissions import roles, workflow
+from submissions import ledgers, report, roles, workflow
 from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
 from submissions.intake import create_case
+from submissions.ledgers import LEDGERS
 from submissions.models import Assignment, CasePhoto
 
 view_cases = permission_required("submissions.view_case", raise_exception=True)
@@ -146,3 +154,99 @@ def reply_document(request, pk):
         else "image/png"
     )
     return private_file(assignment.reply_document, content_type)
+
+
+@view_cases
+def ledger_index(request):
+    return render(request, "submissions/admin/ledgers.html", {"ledgers": LEDGERS})
+
+
+@view_cases
+def ledger_export(request, kind):
+    if kind not in LEDGERS:
+        raise Http404
+    output, filename, _count = ledgers.export(kind, request.user)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=filename,
+        content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", gettext_lazy("The end of the period is before its start."))
+        return data
+
+
+@permission_required("submissions.view_department", raise_exception=True)
+def director_report(request):
+    today = timezone.localdate()
+    # By default the last 30 days, so the report is never empty on the first of a month.
+    default = {"start": today - datetime.timedelta(days=29), "end": today}
+    form = ReportPeriodForm(request.GET or default)
+    figures = (
+        report.build(form.cleaned_data["start"], form.cleaned_data["end"])
+        if form.is_valid()
+        else None
+    )
+    if figures and request.GET.get("format") == "xlsx":
+        return report_xlsx(figures)
+    return render(request, "submissions/admin/report.html", {"form": form, "r": figures})
+
+
+def report_xlsx(figures):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "主任会议报告"
+    sheet.append([f"{figures['start']} 至 {figures['end']}"])
+    for label, key in (
+        ("收到", "received"),
+        ("受理", "accepted"),
+        ("办结", "closed"),
+        ("按期答复率(%)", "on_time_rate"),
+        ("满意率(%)", "satisfaction_rate"),
+    ):
+        sheet.append([label, figures[key]])
+    for title, rows in (
+        ("按类别", figures["by_category"]),
+        ("按承办单位", figures["by_department"]),
+    ):
+        sheet.append([])
+        sheet.append([title, "收到", "答复", "按期答复率(%)", "满意率(%)"])
+        for row in rows:
+            sheet.append(
+                [
+                    row["name"],
+                    row["received"],
+                    row["replied"],
+                    row["on_time_rate"],
+                    row["satisfaction_rate"],
+                ]
+            )
+    sheet.append([])
+    sheet.append(["逾期及不满意诉求", "标题", "承办单位", "轮次"])
+    for case in figures["attention"]:
+        rounds = list(case.assignments.all())
+        sheet.append(
+            [
+                case.reference,
+                case.title,
+                rounds[-1].lead_department.name if rounds else "",
+                len(rounds),
+            ]
+        )
+    output = tempfile.TemporaryFile()
+    book.save(output)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename="主任会议报告.xlsx")

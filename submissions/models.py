@@ -460,3 +460,27 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}: {self.template}"
+
+
+class LedgerExport(models.Model):
+    """Who exported which ledger, when, and how many rows: exports can carry personal data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ledger = models.CharField(_("ledger"), max_length=20)
+    rows = models.PositiveIntegerField(_("rows"))
+    with_personal_data = models.BooleanField(_("with personal data"))
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.ledger} {self.rows}"

@@ -35,6 +35,9 @@ def register_case_urls():
             "cases/<int:pk>/act/<str:action>/", admin_views.case_action, name="submissions_action"
         ),
         path("cases/photos/<int:pk>/", admin_views.case_photo, name="submissions_photo"),
+        path("cases/ledgers/", admin_views.ledger_index, name="submissions_ledgers"),
+        path("cases/report/", admin_views.director_report, name="submissions_report"),
+        path("cases/ledgers/<str:kind>.xlsx", admin_views.ledger_export, name="submissions_ledger"),
         path("cases/replies/<int:pk>/", admin_views.reply_document, name="submissions_reply_doc"),
     ]
 
@@ -47,6 +50,28 @@ def register_record_menu_item():
         "submissions.add_case",
         icon_name="form",
         order=150,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_ledger_menu_item():
+    return PermissionMenuItem(
+        _("Ledgers (台账)"),
+        reverse("submissions_ledgers"),
+        "submissions.view_case",
+        icon_name="download",
+        order=160,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return PermissionMenuItem(
+        _("Director's-meeting report"),
+        reverse("submissions_report"),
+        "submissions.view_department",
+        icon_name="table",
+        order=170,
     )
 
 

@@ -100,3 +100,14 @@ def test_claim_list_colour_bands(demo_site, browser):
     colour = "el => getComputedStyle(el).backgroundColor"
     assert overdue.evaluate(colour) != on_time.evaluate(colour)
     screenshot(committee, "claim-list-bands")
+
+
+def test_directors_report_print_view(demo_site, browser):
+    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee.goto(f"{demo_site.url}/admin/cases/report/")
+    expect(committee.get_by_role("heading", level=1)).to_have_text("主任会议报告")
+    committee.emulate_media(media="print")
+    expect(committee.locator(".report-period")).to_be_hidden()
+    expect(committee.locator("table.figures")).to_be_visible()
+    assert int(committee.locator("#fig-received").inner_text()) >= 1
+    screenshot(committee, "directors-report-print")

@@ -1,0 +1,59 @@
+"""Peak memory and time of exporting the problem-list ledger with 50,000 cases.
+
+    .venv/bin/python bench/export_ledger.py [--cases 50000]
+
+Memory is measured with tracemalloc around the export only (after the data is built), so the
+figure is what one export costs the web process.
+"""
+
+import argparse
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.data import fill  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=50_000)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        from submissions.ledgers import export
+        from submissions.models import Case
+
+        user = fill(args.cases)
+        Case.objects.update(status="listed")  # on the problem list
+        for kind in ("problems", "claims"):
+            start = time.perf_counter()
+            export(kind, user)
+            seconds = time.perf_counter() - start  # timed without tracing, which slows Python
+            tracemalloc.start()
+            output, _name, rows = export(kind, user)
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            size = output.seek(0, 2)
+            print(
+                f"{kind:10} {rows:6d} rows  {seconds:6.1f} s  peak {peak / 2**20:6.1f} MiB  "
+                f"file {size / 2**20:5.1f} MiB  ({connection.vendor})"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

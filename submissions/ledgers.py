@@ -1,0 +1,118 @@
+"""The three ledgers (台账) as XLSX, in the column order of the paper forms.
+
+Rows are written with openpyxl's write-only mode into a temporary file, a chunk of cases at a
+time, so memory stays flat however many rows there are; the file is then streamed out."""
+
+import tempfile
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from submissions import roles
+from submissions.models import Assignment, Case, LedgerExport
+
+S = Case.Status
+CHUNK = 2000
+
+
+def _date(value):
+    return timezone.localtime(value).date() if value else None
+
+
+def _rating(case):
+    feedback = list(case.feedback.all())
+    return feedback[-1].get_rating_display() if feedback else ""
+
+
+PROBLEMS = {
+    "title": "问题清单",
+    "columns": [
+        ("编号", lambda c: c.reference),
+        ("收集日期", lambda c: c.received_on),
+        ("渠道", lambda c: c.get_channel_display()),
+        ("企业", lambda c: c.enterprise.name if c.enterprise else c.enterprise_name),
+        ("类别", lambda c: c.category.name),
+        ("问题内容", lambda c: f"{c.title}：{c.description}"),
+        ("收集代表", lambda c: c.deputy.name if c.deputy else ""),
+    ],
+    "rows": lambda qs: (
+        qs.exclude(status__in=[S.SUBMITTED, S.REJECTED, S.MERGED])
+        .select_related("enterprise", "category", "deputy")
+        .order_by("received_on", "pk")
+    ),
+}
+CLAIMS = {
+    "title": "认领清单",
+    "columns": [
+        ("编号", lambda a: a.case.reference),
+        ("问题摘要", lambda a: a.case.title),
+        ("对口工委", lambda a: a.committee.name if a.committee else ""),
+        ("承办单位", lambda a: a.lead_department.name),
+        ("交办日期", lambda a: _date(a.assigned_at)),
+        ("办结时限", lambda a: _date(a.due_at)),
+        ("签收日期", lambda a: _date(a.signed_at)),
+        ("答复日期", lambda a: _date(a.replied_at)),
+        ("办理结果", lambda a: a.get_outcome_display() if a.outcome else ""),
+    ],
+    "rows": lambda qs: (
+        Assignment.objects.filter(case__in=qs)
+        .select_related("case", "committee", "lead_department")
+        .order_by("assigned_at", "pk")
+    ),
+    "case": lambda a: a.case,
+}
+DISCLOSURE = {
+    "title": "公示清单",
+    "columns": [
+        ("编号", lambda c: c.reference),
+        ("问题摘要", lambda c: c.title),
+        (
+            "承办单位",
+            lambda c: c.current_assignment.lead_department.name if c.current_assignment else "",
+        ),
+        (
+            "办理结果",
+            lambda c: (
+                c.current_assignment.get_outcome_display()
+                if c.current_assignment and c.current_assignment.outcome
+                else ""
+            ),
+        ),
+        ("办结日期", lambda c: _date(c.updated_at)),
+        ("满意度", _rating),
+    ],
+    "rows": lambda qs: (
+        qs.filter(status=S.CLOSED)
+        .select_related("current_assignment__lead_department")
+        .prefetch_related("feedback")
+        .order_by("updated_at", "pk")
+    ),
+}
+LEDGERS = {"problems": PROBLEMS, "claims": CLAIMS, "disclosure": DISCLOSURE}
+PERSONAL = [("反映人", lambda c: c.submitter_name), ("联系电话", lambda c: c.submitter_phone)]
+
+
+def export(kind, user, cases=None):
+    """(temporary file, filename, row count) of one ledger for the cases this user may see."""
+    ledger = LEDGERS[kind]
+    personal = roles.can_see_contact_details(user)
+    columns = ledger["columns"] + ([(h, _via(ledger, f)) for h, f in PERSONAL] if personal else [])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ledger["title"])
+    sheet.append([heading for heading, _ in columns])
+    count = 0
+    rows = ledger["rows"](cases if cases is not None else roles.visible_cases(user))
+    for row in rows.iterator(chunk_size=CHUNK):
+        sheet.append([value(row) for _, value in columns])
+        count += 1
+    output = tempfile.TemporaryFile()
+    book.save(output)
+    output.seek(0)
+    LedgerExport.objects.create(user=user, ledger=kind, rows=count, with_personal_data=personal)
+    return output, f"{ledger['title']}-{timezone.localdate():%Y%m%d}.xlsx", count
+
+
+def _via(ledger, field):
+    """Personal columns read the case, also on ledgers whose rows are assignments."""
+    to_case = ledger.get("case", lambda row: row)
+    return lambda row: field(to_case(row))
