@@ -4,10 +4,8 @@ Every person and enterprise is fictional."""
 import datetime
 import random
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from deputies.models import Deputy, Enterprise, Station
@@ -76,10 +74,7 @@ PLAN = {
 
 def seed(password, log):
     ensure_categories(Category)
-    # A flushed database (browser tests) lacks the permissions and groups migrations made.
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    roles.ensure_role_groups(Group, Permission)
+    roles.rebuild_role_groups()  # a flushed database (browser tests) lacks them
     committees = {name: Committee.objects.get_or_create(name=name)[0] for name in COMMITTEES}
     departments, handlers = {}, {}
     for name, short, committee, login, category in DEPARTMENTS:

@@ -70,6 +70,28 @@ def ensure_role_groups(group_model, permission_model):
                 group.permissions.add(permission)
 
 
+def migrate_role_groups(apps, schema_editor):
+    """Data-migration step: make the permissions exist now, then apply GROUP_PERMISSIONS."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    ensure_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def rebuild_role_groups():
+    """The same on a live database whose tables a test flushed (seed_demo, browser tests)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    ensure_role_groups(Group, Permission)
+
+
 def roles_of(user):
     """The set of role names the user has; a superuser has them all."""
     if not user.is_authenticated or not user.is_active:

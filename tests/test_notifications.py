@@ -103,17 +103,12 @@ def test_reminders_and_overdue_notices_are_sent_exactly_once(people):
     __import__("django.db").db.connection.vendor != "postgresql", reason="needs PostgreSQL"
 )
 def test_two_reminder_runs_at_once_send_each_reminder_once():
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
     from django.db import connections
 
     from submissions.defaults import ensure_categories
     from submissions.models import Category
 
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    roles.ensure_role_groups(Group, Permission)
+    roles.rebuild_role_groups()  # transactional tests start from flushed tables
     ensure_categories(Category)
     department = DepartmentFactory(email="zjj@example.gov.cn")
     people = {

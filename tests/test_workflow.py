@@ -204,17 +204,12 @@ def test_close_waits_for_the_feedback_period(world):
 def test_two_handlers_acting_at_once_exactly_one_wins():
     import threading
 
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
     from django.db import connections
 
     from submissions.defaults import ensure_categories
     from submissions.models import Category
 
-    for app_config in apps.get_app_configs():  # transactional tests start from flushed tables
-        create_permissions(app_config, verbosity=0)
-    roles.ensure_role_groups(Group, Permission)
+    roles.rebuild_role_groups()  # transactional tests start from flushed tables
     ensure_categories(Category)
     department = DepartmentFactory()
     first, second = (make_user(f"h{n}", roles.HANDLER, department=department) for n in (1, 2))

@@ -1,17 +1,8 @@
 """The roles as groups, with their permissions set here in code rather than by hand."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from submissions.roles import GROUP_PERMISSIONS, RENAMED_WAGTAIL_GROUPS, ensure_role_groups
-
-
-def create_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    ensure_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from submissions.roles import GROUP_PERMISSIONS, RENAMED_WAGTAIL_GROUPS, migrate_role_groups
 
 
 def remove_roles(apps, schema_editor):
@@ -28,4 +19,4 @@ class Migration(migrations.Migration):
         ("wagtailadmin", "0006_formstate"),
         ("wagtailcore", "0094_alter_page_locale"),
     ]
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(migrate_role_groups, remove_roles)]
