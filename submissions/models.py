@@ -120,6 +120,9 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_cases",
     )
+    # Set by workflow.set_key_supervision when the case joins a key supervised issue (重点督办);
+    # every later round inherits the key supervision level.
+    key_supervised = models.BooleanField(_("key supervised issue"), default=False)
     # Maintained by workflow.py only: the open round, so queues need no subquery per row.
     current_assignment = models.ForeignKey(
         "Assignment",
@@ -204,6 +207,8 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Follow-up note")
         EXTENSION_REQUESTED = "extension_requested", _("Department asked for more time")
         EXTENSION_DECIDED = "extension_decided", _("Extension request decided")
+        KEY_SUPERVISION = "key_supervision", _("Put under key supervision")
+        KEY_SUPERVISION_ENDED = "key_supervision_ended", _("Key supervision ended")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

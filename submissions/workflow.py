@@ -39,6 +39,7 @@ TRANSITIONS = {
     "note": (set(S.values), {roles.DEPUTY, roles.STAFF, roles.COMMITTEE}),
     "request_extension": ({S.ASSIGNED}, {roles.HANDLER}),
     "decide_extension": ({S.ASSIGNED}, {roles.COMMITTEE}),
+    "key_supervision": (set(S.values) - {S.REJECTED, S.MERGED}, {roles.COMMITTEE, roles.STAFF}),
 }
 
 # action: the timeline event it writes
@@ -57,6 +58,7 @@ EVENTS = {
     "note": A.NOTE,
     "request_extension": A.EXTENSION_REQUESTED,
     "decide_extension": A.EXTENSION_DECIDED,
+    "key_supervision": A.KEY_SUPERVISION,
 }
 
 ACTION_LABELS = {
@@ -74,6 +76,7 @@ ACTION_LABELS = {
     "note": gettext_lazy("Add a follow-up note"),
     "request_extension": gettext_lazy("Ask for more time"),
     "decide_extension": gettext_lazy("Decide on the extension"),
+    "key_supervision": gettext_lazy("Key supervision"),
 }
 
 
@@ -123,11 +126,21 @@ def refusal(case, actor, action):
     return None
 
 
+# Taken from a panel of their own (disclosure's key-issue link), not the case page's action forms.
+PANEL_ACTIONS = {"key_supervision"}
+
+
 def allowed_actions(case, user):
-    return [action for action in TRANSITIONS if refusal(case, user, action) is None]
+    return [
+        action
+        for action in TRANSITIONS
+        if action not in PANEL_ACTIONS and refusal(case, user, action) is None
+    ]
 
 
-def _transition(case, actor, action, change, *, public_text="", note="", is_public=True):
+def _transition(
+    case, actor, action, change, *, public_text="", note="", is_public=True, event=None
+):
     """Run change(locked_case) under the row lock and record it; returns the locked case."""
     with transaction.atomic():
         # No select_related: rows joined into a locking query are read from the snapshot taken
@@ -142,7 +155,7 @@ def _transition(case, actor, action, change, *, public_text="", note="", is_publ
         CaseEvent.objects.create(
             case=locked,
             actor=actor,
-            action=EVENTS[action],
+            action=event or EVENTS[action],
             from_status=from_status,
             to_status=locked.status,
             note=note,
@@ -177,6 +190,8 @@ def _require(text, message):
 
 
 def _new_round(case, department, committee, supervision, assisting=()):
+    if case.key_supervised:
+        supervision = Assignment.Supervision.KEY
     now = timezone.now()
     number = case.assignments.count() + 1
     assignment = Assignment.objects.create(
@@ -371,3 +386,36 @@ def decide_extension(case, actor, grant, note=""):
         return None
 
     return _transition(case, actor, "decide_extension", change, note=note, is_public=bool(grant))
+
+
+def set_key_supervision(case, actor, on, issue_title):
+    """Put the case under (or take it out of) a key supervised issue; the open round and every
+    later one carry the key level. Called by disclosure.key_issues, which owns the link."""
+
+    def change(c):
+        if c.key_supervised == on:
+            raise WorkflowError(
+                _("The case is already under key supervision.")
+                if on
+                else _("The case is not under key supervision.")
+            )
+        c.key_supervised = on
+        if a := c.current_assignment:
+            if on:
+                a.supervision = Assignment.Supervision.KEY
+            else:
+                a.supervision = (
+                    Assignment.Supervision.CONTINUED
+                    if a.round > 1
+                    else Assignment.Supervision.NORMAL
+                )
+            a.save(update_fields=["supervision"])
+
+    return _transition(
+        case,
+        actor,
+        "key_supervision",
+        change,
+        public_text=issue_title,
+        event=None if on else A.KEY_SUPERVISION_ENDED,
+    )

@@ -37,6 +37,13 @@ EXPECTED = {
 EXPECTED.update(
     {("note", status): {roles.DEPUTY, roles.STAFF, roles.COMMITTEE} for status in S.values}
 )
+EXPECTED.update(
+    {
+        ("key_supervision", status): {roles.STAFF, roles.COMMITTEE}
+        for status in S.values
+        if status not in (S.REJECTED, S.MERGED)
+    }
+)
 # reply needs a signed round, which the fixture below arranges separately
 # reply and the extension pair need a prepared round; they are tested on their own below
 ACTIONS = [
@@ -92,6 +99,7 @@ def attempt(case, action, actor, world):
         "close": lambda: workflow.close(case, actor),
         "rate": lambda: workflow.record_feedback(case, "satisfied", actor=actor),
         "note": lambda: workflow.add_note(case, actor, "已电话回访企业"),
+        "key_supervision": lambda: workflow.set_key_supervision(case, actor, True, "企业融资难"),
     }
     return calls[action]()
 
@@ -286,3 +294,25 @@ def test_a_refused_extension_keeps_the_deadline(world):
     case = workflow.decide_extension(case, world["users"][roles.COMMITTEE], False, "请按期办理")
     assert Assignment.objects.get(pk=case.current_assignment_id).due_at == due
     assert not case.events.get(action="extension_decided").is_public
+
+
+@pytest.mark.django_db
+def test_key_supervision_marks_the_open_round_and_every_later_one(world):
+    users = world["users"]
+    case = workflow.accept(case_in(S.SUBMITTED, world), users[roles.STAFF])
+    case = workflow.set_key_supervision(case, users[roles.COMMITTEE], True, "企业融资难")
+    case = workflow.assign(case, users[roles.COMMITTEE], world["department"])
+    assert case.current_assignment.supervision == Assignment.Supervision.KEY
+    case = workflow.sign(case, users[roles.HANDLER])
+    case = workflow.reply(case, users[roles.HANDLER], "已对接银行", "resolved")
+    case = workflow.send_back(case, users[roles.COMMITTEE], "请明确放款时间")
+    assert case.current_assignment.round == 2
+    assert case.current_assignment.supervision == Assignment.Supervision.KEY
+    event = case.events.get(action="key_supervision")
+    assert event.is_public and event.public_text == "企业融资难"
+    with pytest.raises(workflow.WorkflowError):
+        workflow.set_key_supervision(case, users[roles.STAFF], True, "企业融资难")
+    case = workflow.set_key_supervision(case, users[roles.STAFF], False, "企业融资难")
+    assert not case.key_supervised
+    assert case.current_assignment.supervision == Assignment.Supervision.CONTINUED
+    assert case.events.filter(action="key_supervision_ended").count() == 1
