@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.models import Orderable
 
 from deputies.validators import validate_credit_code, validate_office_phone
@@ -136,6 +142,8 @@ class Deputy(QRCodeHolder, ClusterableModel):
         FieldPanel("is_active"),
         FieldPanel("station"),
         InlinePanel("pairings", heading=_("Paired enterprises (1+N)"), label=_("Enterprise")),
+        # Visits are recorded in their own app; this template only reads them.
+        HelpPanel(template="deputies/admin/deputy_visits_panel.html", heading=_("Visits")),
     ]
 
     class Meta:

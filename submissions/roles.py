@@ -28,6 +28,11 @@ GROUP_PERMISSIONS = {
         "deputies.add_receptionday",
         "deputies.change_receptionday",
         "deputies.delete_receptionday",
+        *[
+            f"visits.{action}_{model}"
+            for model in ("visit", "visitteam", "visitcampaign", "visitplan")
+            for action in ("view", "add", "change")
+        ],
     ],
     COMMITTEE: [
         "wagtailadmin.access_admin",
@@ -45,6 +50,7 @@ GROUP_PERMISSIONS = {
         "submissions.view_calendaroverride",
         "submissions.add_calendaroverride",
         "submissions.change_calendaroverride",
+        *[f"visits.view_{model}" for model in ("visit", "visitteam", "visitcampaign", "visitplan")],
     ],
     HANDLER: ["wagtailadmin.access_admin", "submissions.view_case"],
     DEPUTY: ["wagtailadmin.access_admin", "submissions.view_case"],

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "home",
     "deputies",
     "submissions",
+    "visits",
     "disclosure",
     "crispy_forms",
     "crispy_bootstrap5",

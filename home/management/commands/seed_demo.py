@@ -9,9 +9,15 @@ from django.db import transaction
 from deputies import demo as deputies_demo
 from home import demo as home_demo
 from submissions import demo as submissions_demo
+from visits import demo as visits_demo
 
 # Each app that has demo data contributes one seed(command) function, run in this order.
-SEEDERS = [home_demo.seed, deputies_demo.seed, submissions_demo.seed]
+SEEDERS = [
+    home_demo.seed,
+    deputies_demo.seed,
+    submissions_demo.seed,
+    visits_demo.seed,
+]
 
 
 class Command(BaseCommand):
