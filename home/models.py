@@ -101,6 +101,9 @@ class HomePage(Page):
         "home.PrivacyNoticePage",
         "deputies.DeputyIndexPage",
         "deputies.ReceptionPage",
+        "disclosure.DisclosureIndexPage",
+        "disclosure.KeyIssueIndexPage",
+        "disclosure.StatisticsPage",
     ]
 
     class Meta:

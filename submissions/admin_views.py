@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from deputies.models import Station
 from submissions import ledgers, report, roles, workflow
@@ -88,6 +89,12 @@ def case_detail(request, pk, forms=None):
             "events": case.events.select_related("actor").order_by("created_at", "pk"),
             "action_forms": action_forms,
             "show_contact": roles.can_see_contact_details(request.user),
+            # Other apps add to the page without this one importing them (disclosure: 公示).
+            "panels": [
+                html
+                for hook in hooks.get_hooks("case_admin_panels")
+                if (html := hook(request, case))
+            ],
         },
     )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 
 from deputies.models import Deputy, Enterprise, Station
 from deputies.views import find_holder
@@ -157,6 +158,12 @@ def track(request):
             "error": error,
             "feedback_form": feedback_form,
             "events": case.public_events() if case else [],
+            # (label, url) pairs other apps add, e.g. the case's published disclosure notice
+            "public_links": [
+                link for hook in hooks.get_hooks("case_public_links") for link in hook(case)
+            ]
+            if case
+            else [],
         },
         status=status,
     )

@@ -9,6 +9,13 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from deputies.pages import DeputyIndexPage, ReceptionPage
+from disclosure.models import (
+    DisclosureIndexPage,
+    DisclosureNotice,
+    KeyIssue,
+    KeyIssueIndexPage,
+    StatisticsPage,
+)
 from home.models import (
     HomePage,
     NewsIndexPage,
@@ -40,9 +47,14 @@ class PageTreeRulesTests(WagtailPageTestCase):
                 PrivacyNoticePage,
                 DeputyIndexPage,
                 ReceptionPage,
+                DisclosureIndexPage,
+                KeyIssueIndexPage,
+                StatisticsPage,
             },
         )
         self.assertAllowedParentPageTypes(NewsPage, {NewsIndexPage})
+        self.assertAllowedSubpageTypes(DisclosureIndexPage, {DisclosureNotice})
+        self.assertAllowedSubpageTypes(KeyIssueIndexPage, {KeyIssue})
         for leaf in (RulesPage, ProcessGuidePage, NewsPage, PrivacyNoticePage):
             self.assertAllowedSubpageTypes(leaf, set())
 

@@ -61,3 +61,23 @@ def test_seed_demo_builds_deputies_enterprises_pairings_and_a_staffed_roster(sit
     receptions = ReceptionDay.objects.upcoming().filter(kind="reception")
     assert receptions.count() >= 5
     assert all(day.deputies.count() >= 3 for day in receptions)
+
+
+@pytest.mark.django_db
+def test_seed_demo_discloses_closed_cases_and_builds_the_key_issue(site, client):
+    from disclosure.models import DisclosureNotice, KeyIssue
+    from submissions.models import Case
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    live = DisclosureNotice.objects.live()
+    assert 18 <= live.count() <= 25
+    assert not live.filter(case__allow_disclosure=False).exists()
+    assert set(live.values_list("case__status", flat=True)) == {Case.Status.CLOSED}
+    assert len(live.dates("disclosed_on", "month")) >= 2  # the month filter has a choice
+    issue = KeyIssue.objects.live().get()
+    assert issue.title == "企业融资难" and len(issue.meetings) == 3 and len(issue.figures) == 3
+    linked = Case.objects.filter(key_issue_link__key_issue=issue)
+    assert linked.exists() and all(case.key_supervised for case in linked)
+    for url in ("/disclosure/", "/stats/", "/key-issues/", "/key-issues/financing/"):
+        assert client.get(url).status_code == 200, url

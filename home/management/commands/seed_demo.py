@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from deputies import demo as deputies_demo
+from disclosure import demo as disclosure_demo
 from home import demo as home_demo
 from submissions import demo as submissions_demo
 from visits import demo as visits_demo
@@ -17,6 +18,7 @@ SEEDERS = [
     deputies_demo.seed,
     submissions_demo.seed,
     visits_demo.seed,
+    disclosure_demo.seed,
 ]
 
 

@@ -1,0 +1,83 @@
+"""No public page shows a submitter's name, phone, e-mail or tracking code: seed the demo,
+add a case full of personal data and disclose it, then crawl every public URL."""
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from disclosure import notices, stats
+from submissions import workflow
+from submissions.models import Case
+from tests.factories import make_case
+
+SKIP = ("/admin", "/documents", "/static", "/media", "/healthz")
+HREF = re.compile(r'href="([^"#]+)"')
+
+
+def crawl(client, starts, limit=600):
+    seen, queue, pages = set(), deque(starts), {}
+    while queue and len(seen) < limit:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code in (200, 301, 302), url
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        pages[url] = html
+        for href in HREF.findall(html):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            parts = urlsplit(target)
+            if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", "testserver"):
+                continue  # tel:, mailto: and other sites
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not path.startswith(SKIP) and path not in seen:
+                queue.append(path)
+    return pages
+
+
+@pytest.mark.django_db
+def test_no_public_page_shows_any_submitters_personal_data(client, site):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    staff = get_user_model().objects.get(username="station")
+    committee = get_user_model().objects.get(username="xlgw")
+    handler = get_user_model().objects.get(username="zjj")
+    case = make_case(
+        Case.objects.first().station,
+        title="欧阳娜娜反映宿舍区没有路灯",
+        description="我叫欧阳娜娜，手机13912345678，邮箱ouyang@example.com，身份证36010219900307123X。",
+        submitter_name="欧阳娜娜",
+        submitter_phone="13912345678",
+        submitter_email="ouyang@example.com",
+        allow_disclosure=True,
+    )
+    case = workflow.accept(case, staff)
+    case = workflow.assign(case, committee, handler.staff_profile.department)
+    case = workflow.sign(case, handler)
+    case = workflow.reply(case, handler, "已联系欧阳娜娜（13912345678），路灯已装好。", "resolved")
+    case = workflow.approve(case, committee)
+    case = workflow.record_feedback(case, "satisfied")
+    notice, _ = notices.generate(case, staff)
+    notice.save_revision().publish()
+
+    starts = ["/", "/disclosure/", "/stats/", "/key-issues/", "/deputies/", notice.url]
+    starts += [f"/stats/?period={period.key}" for period in stats.periods()]
+    pages = crawl(client, starts)
+    assert notice.url in pages and "/disclosure/print/" in " ".join(pages)
+    assert len(pages) > 40  # the crawl really went through the site
+
+    private = set()
+    for name, phone, email, code in Case.objects.values_list(
+        "submitter_name", "submitter_phone", "submitter_email", "tracking_code"
+    ):
+        private.update(value for value in (name, phone, email, code) if value)
+    assert {"欧阳娜娜", "13912345678", "ouyang@example.com"} <= private
+    leaks = {(url, value) for url, html in pages.items() for value in private if value in html}
+    assert not leaks
+    assert "36010219900307123X" not in "".join(pages.values())
