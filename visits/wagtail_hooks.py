@@ -15,7 +15,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from visits import admin_views, coverage
+from portal.menu import PermissionMenuItem
+from visits import admin_views, batch_views, coverage
 from visits.forms import VisitTeamForm
 from visits.models import MIN_PLAN_DEPUTIES, Visit, VisitCampaign, VisitPlan, VisitTeam
 
@@ -203,4 +204,16 @@ def register_visit_urls():
             name="visits_not_visited",
         ),
         path("visits/coverage/", admin_views.team_coverage, name="visits_team_coverage"),
+        *batch_views.admin_urls,
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_batch_menu_item():
+    return PermissionMenuItem(
+        _("Batch intake (weekly meeting)"),
+        reverse("visits_batch"),
+        "submissions.add_case",
+        icon_name="table",
+        order=155,
+    )
