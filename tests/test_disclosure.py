@@ -12,7 +12,13 @@ from disclosure import notices
 from disclosure.models import DisclosureIndexPage, DisclosureNotice
 from submissions import roles, workflow
 from submissions.models import Case, Category
-from tests.factories import DepartmentFactory, StationFactory, make_case, make_user
+from tests.factories import (
+    DepartmentFactory,
+    StationFactory,
+    close_through_workflow,
+    make_case,
+    make_user,
+)
 
 LEFTOVER = "一三八一二三四一二三四"  # a phone number spelled out: masking cannot know, it warns
 
@@ -43,13 +49,14 @@ def world(home_page):
         fields.setdefault(
             "description", "我是王小明，电话13807961234，创业大道支路没有路灯，夜班不安全。"
         )
-        case = make_case(station, allow_disclosure=allow, **fields)
-        case = workflow.accept(case, users["staff"])
-        case = workflow.assign(case, users["committee"], department)
-        case = workflow.sign(case, users["handler"])
-        case = workflow.reply(case, users["handler"], "已安装路灯12盏，王小明已确认。", "resolved")
-        case = workflow.approve(case, users["committee"])
-        return workflow.record_feedback(case, "satisfied")
+        return close_through_workflow(
+            make_case(station, allow_disclosure=allow, **fields),
+            staff=users["staff"],
+            committee=users["committee"],
+            department=department,
+            handler=users["handler"],
+            reply="已安装路灯12盏，王小明已确认。",
+        )
 
     return {
         "index": index,

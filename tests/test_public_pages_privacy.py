@@ -10,9 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from disclosure import notices, stats
-from submissions import workflow
 from submissions.models import Case
-from tests.factories import make_case
+from tests.factories import close_through_workflow, make_case
 
 SKIP = ("/admin", "/documents", "/static", "/media", "/healthz")
 HREF = re.compile(r'href="([^"#]+)"')
@@ -57,12 +56,14 @@ def test_no_public_page_shows_any_submitters_personal_data(client, site):
         submitter_email="ouyang@example.com",
         allow_disclosure=True,
     )
-    case = workflow.accept(case, staff)
-    case = workflow.assign(case, committee, handler.staff_profile.department)
-    case = workflow.sign(case, handler)
-    case = workflow.reply(case, handler, "已联系欧阳娜娜（13912345678），路灯已装好。", "resolved")
-    case = workflow.approve(case, committee)
-    case = workflow.record_feedback(case, "satisfied")
+    case = close_through_workflow(
+        case,
+        staff=staff,
+        committee=committee,
+        department=handler.staff_profile.department,
+        handler=handler,
+        reply="已联系欧阳娜娜（13912345678），路灯已装好。",
+    )
     notice, _ = notices.generate(case, staff)
     notice.save_revision().publish()
 

@@ -316,3 +316,18 @@ def test_a_deputys_profile_shows_how_many_enterprises_they_visited_this_year(
     visit(park, park["enterprises"][2], date=today.replace(year=today.year - 1), deputies=[deputy])
     page = client.get(f"/deputies/{deputy.pk}/").content.decode()
     assert '<dd class="visited-count">2</dd>' in page
+
+
+@pytest.mark.django_db
+def test_a_deputys_admin_form_lists_their_visits(client, park):
+    deputy = park["deputies"][0]
+    visit(park, park["enterprises"][2], deputies=[deputy], items=[item("厂区门口缺少公交站")])
+    client.force_login(make_user("boss", None))
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username="boss").update(is_superuser=True)
+    page = client.get(f"/admin/snippets/deputies/deputy/edit/{deputy.pk}/").content.decode()
+    case = Case.objects.get()
+    assert "企业2" in page and case.reference in page and "2026-08-24" in page
+    other = client.get(f"/admin/snippets/deputies/deputy/edit/{park['deputies'][3].pk}/")
+    assert "还没有走访记录" in other.content.decode()

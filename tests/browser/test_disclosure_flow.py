@@ -3,10 +3,10 @@ from playwright.sync_api import expect
 
 from deputies.models import Station
 from disclosure.models import DisclosureNotice
-from submissions import workflow
 from submissions.intake import create_case
 from submissions.models import Category, Department
 from tests.browser.conftest import admin_login, screenshot
+from tests.factories import close_through_workflow
 
 
 def closed_case():
@@ -24,12 +24,14 @@ def closed_case():
         consent_given=True,
         allow_disclosure=True,
     )
-    case = workflow.accept(case, staff)
-    case = workflow.assign(case, committee, Department.objects.get(short_name="县住建局"))
-    case = workflow.sign(case, handler)
-    case = workflow.reply(case, handler, "已在小路两侧安装太阳能路灯8盏。", "resolved")
-    case = workflow.approve(case, committee)
-    return workflow.record_feedback(case, "satisfied")
+    return close_through_workflow(
+        case,
+        staff=staff,
+        committee=committee,
+        department=Department.objects.get(short_name="县住建局"),
+        handler=handler,
+        reply="已在小路两侧安装太阳能路灯8盏。",
+    )
 
 
 def test_staff_generate_editor_submit_moderator_approve_public_finds_it(demo_site, browser, phone):
