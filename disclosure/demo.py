@@ -6,7 +6,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from disclosure import key_issues, notices
 from disclosure.models import (
@@ -95,7 +101,7 @@ def ensure_moderation(home):
         workflow = Workflow.objects.create(name="审核员审批")
         task = GroupApprovalTask.objects.create(name="审核员审批")
         task.groups.set([moderator])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         WorkflowPage.objects.create(workflow=workflow, page=home)
 
 

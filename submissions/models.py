@@ -144,6 +144,8 @@ class Case(models.Model):
                 fields=["station", "year", "sequence"], name="unique_case_sequence"
             ),
         ]
+        # Period filters of the statistics and the director's report
+        indexes = [models.Index(fields=["created_at"], name="case_created_idx")]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -226,6 +228,10 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["action", "created_at"], name="event_action_idx"),
+            models.Index(fields=["to_status", "created_at"], name="event_to_status_idx"),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action}"
@@ -247,7 +253,7 @@ class Feedback(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("feedback")
@@ -374,7 +380,7 @@ class Assignment(models.Model):
     reply_document = models.FileField(
         _("scanned reply"), storage=private_storage, upload_to="replies/%Y/%m/", blank=True
     )
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True, db_index=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     sent_back_reason = models.TextField(_("reason for sending back"), max_length=1000, blank=True)
     # One extension request per round: the department asks, the committee decides.

@@ -53,6 +53,9 @@ GROUP_PERMISSIONS = {
         *[f"visits.view_{model}" for model in ("visit", "visitteam", "visitcampaign", "visitplan")],
     ],
     HANDLER: ["wagtailadmin.access_admin", "submissions.view_case"],
+    # Wagtail's migrations give its page groups admin access; a flushed database needs it again.
+    EDITOR: ["wagtailadmin.access_admin"],
+    MODERATOR: ["wagtailadmin.access_admin"],
     DEPUTY: ["wagtailadmin.access_admin", "submissions.view_case"],
 }
 # Wagtail's own page groups, renamed to the names this station uses.

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 from wagtail.test.utils.form_data import nested_form_data
 
 from disclosure import notices
@@ -41,7 +41,7 @@ def world(home_page):
         workflow_ = Workflow.objects.create(name="审核")
         task = GroupApprovalTask.objects.create(name="审核")
         task.groups.set([Group.objects.get(name=roles.MODERATOR)])
-        workflow_.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow_, task=task, sort_order=0)
         WorkflowPage.objects.create(workflow=workflow_, page=home_page)
 
     def closed_case(allow=True, **fields):
