@@ -331,3 +331,29 @@ def test_a_deputys_admin_form_lists_their_visits(client, park):
     assert "企业2" in page and case.reference in page and "2026-08-24" in page
     other = client.get(f"/admin/snippets/deputies/deputy/edit/{park['deputies'][3].pk}/")
     assert "还没有走访记录" in other.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_visits_page_lists_its_items_and_more_can_be_added(client, park):
+    v = visit(park, park["enterprises"][0], items=[item("厂区门口缺少公交站")])
+    client.force_login(park["staff"])
+    page = client.get(f"/admin/visits/visit/edit/{v.pk}/").content.decode()
+    first = v.cases.get()
+    assert first.reference in page and f"/admin/visits/visit/{v.pk}/items/" in page
+    data = {
+        "items-TOTAL_FORMS": 1,
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 20,
+        "items-0-kind": "suggestion",
+        "items-0-category": Category.objects.get(name="物流交通").pk,
+        "items-0-title": "增开夜班公交",
+        "items-0-description": "建议增开夜班公交。",
+        "items-0-submitter_name": "钱经理",
+        "items-0-submitter_phone": "13907961111",
+    }
+    response = client.post(f"/admin/visits/visit/{v.pk}/items/", data)
+    assert response.url == f"/admin/visits/visit/edit/{v.pk}/"
+    added = v.cases.get(title="增开夜班公交")
+    assert added.kind == "suggestion" and added.channel == Case.Channel.VISIT
+    assert added.received_on == v.date and v.cases.count() == 2

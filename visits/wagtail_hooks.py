@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -39,12 +39,28 @@ class VisitIndexView(IndexView):
         )
 
 
+class VisitEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.request.user.has_perm("visits.add_visit"):
+            buttons.append(
+                HeaderButton(
+                    _("Add items raised"),
+                    url=reverse("visits_items", args=[self.object.pk]),
+                    icon_name="plus",
+                )
+            )
+        return buttons
+
+
 class VisitViewSet(ModelViewSet):
     model = Visit
     icon = "group"
     url_prefix = "visits/visit"
     url_namespace = "visits_visit"
     index_view_class = VisitIndexView
+    edit_view_class = VisitEditView
     list_display = [
         "date",
         TitleColumn("enterprise", url_name="visits_visit:edit", label=_("Enterprise")),
@@ -65,6 +81,7 @@ class VisitViewSet(ModelViewSet):
         FieldPanel("staff"),
         FieldPanel("purpose"),
         FieldPanel("notes"),
+        HelpPanel(template="visits/admin/visit_cases_panel.html", heading=_("Items raised")),
     ]
     menu_order = 100
 
