@@ -121,7 +121,7 @@ class Case(models.Model):
         related_name="merged_cases",
     )
     # Set by workflow.set_key_supervision when the case joins a key supervised issue (重点督办);
-    # every later round inherits the key supervision level.
+    # it covers every round, each of which keeps its own normal or continued level.
     key_supervised = models.BooleanField(_("key supervised issue"), default=False)
     # Maintained by workflow.py only: the open round, so queues need no subquery per row.
     current_assignment = models.ForeignKey(

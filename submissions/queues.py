@@ -217,11 +217,8 @@ def queue(name, label, statuses=(), visible_to=None, base=CaseQueue, **extra):
 class SupervisionQueue(ClaimQueue):
     @classmethod
     def cases(cls, user):
-        continued = Q(
-            current_assignment__supervision__in=[
-                Assignment.Supervision.CONTINUED,
-                Assignment.Supervision.KEY,
-            ]
+        continued = Q(current_assignment__supervision=Assignment.Supervision.CONTINUED) | Q(
+            key_supervised=True
         )
         return roles.visible_cases(user).filter(status=S.ASSIGNED).filter(continued | overdue_q())
 

@@ -190,8 +190,6 @@ def _require(text, message):
 
 
 def _new_round(case, department, committee, supervision, assisting=()):
-    if case.key_supervised:
-        supervision = Assignment.Supervision.KEY
     now = timezone.now()
     number = case.assignments.count() + 1
     assignment = Assignment.objects.create(
@@ -389,8 +387,9 @@ def decide_extension(case, actor, grant, note=""):
 
 
 def set_key_supervision(case, actor, on, issue_title):
-    """Put the case under (or take it out of) a key supervised issue; the open round and every
-    later one carry the key level. Called by disclosure.key_issues, which owns the link."""
+    """Put the case under (or take it out of) a key supervised issue. The key level belongs to
+    the case, so it covers every round, while each round keeps its own level (normal or
+    continued) to fall back on. Called by disclosure.key_issues, which owns the link."""
 
     def change(c):
         if c.key_supervised == on:
@@ -400,16 +399,6 @@ def set_key_supervision(case, actor, on, issue_title):
                 else _("The case is not under key supervision.")
             )
         c.key_supervised = on
-        if a := c.current_assignment:
-            if on:
-                a.supervision = Assignment.Supervision.KEY
-            else:
-                a.supervision = (
-                    Assignment.Supervision.CONTINUED
-                    if a.round > 1
-                    else Assignment.Supervision.NORMAL
-                )
-            a.save(update_fields=["supervision"])
 
     return _transition(
         case,

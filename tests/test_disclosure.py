@@ -168,7 +168,7 @@ class TestModeration:
         assert response.status_code == 302
         assert LEFTOVER in latest(notice).summary
         page = client.get(response.url).content.decode()
-        assert "仍像是个人信息" in page and LEFTOVER in page
+        assert f"已保存，但以下内容仍像是个人信息：{LEFTOVER}。" in page
 
     def test_submitting_with_a_leftover_needs_the_confirmation(self, world, client):
         _, notice = self.make(world)
@@ -212,7 +212,8 @@ class TestModeration:
         )
         notice.refresh_from_db()
         assert notice.workflow_in_progress and not notice.live
-        assert client.get(notice.url or "/disclosure/").content.decode().count(notice.title) == 0
+        assert client.get("/disclosure/").context["notices"].paginator.count == 0
+        assert client.get(notice.url).status_code == 404
         state = notice.current_workflow_state
         client.force_login(world["users"]["moderator"])
         response = client.post(
@@ -319,6 +320,7 @@ class TestPublicList:
     def test_the_home_page_shows_the_latest_notices(self, client, live):
         page = client.get("/").content.decode()
         assert "最新公示" in page and live["notices"][1].title in page
+        assert live["notices"][0].title not in page  # the oldest of six: five are shown
 
     def test_the_list_query_count_does_not_grow_with_notices(self, client, world, live):
         from django.db import connection
@@ -405,11 +407,15 @@ class TestKeyIssues:
         assert "此件已列入重点督办" in page and "企业融资难" in page
         case.refresh_from_db()
         assert case.key_supervised
-        assert case.current_assignment.supervision == "key"
+        assert case.current_assignment.supervision == "normal"  # the round's own level
+        assert "重点督办" in client.get(f"/admin/cases/{case.pk}/").content.decode()
+        queue = client.get("/admin/cases/supervision/").content.decode()
+        assert case.reference in queue
         # and out again
         client.post(f"/admin/cases/{case.pk}/key-issue/", {"unlink": "1"})
         case.refresh_from_db()
         assert not case.key_supervised and case.current_assignment.supervision == "normal"
+        assert case.reference not in client.get("/admin/cases/supervision/").content.decode()
 
     def test_a_handler_cannot_link_a_case(self, client, world, issue):
         users = world["users"]

@@ -9,6 +9,7 @@ from wagtail.models import ModelLogEntry
 
 from submissions import roles, workflow
 from submissions.models import Assignment, Case, CaseEvent
+from submissions.queues import SupervisionQueue
 from tests.factories import (
     DepartmentFactory,
     DeputyFactory,
@@ -202,7 +203,7 @@ def test_close_waits_for_the_feedback_period(world):
     with pytest.raises(workflow.WorkflowError):
         workflow.close(case, world["users"][roles.COMMITTEE])
     assert Case.objects.get(pk=case.pk).status == S.AWAITING_FEEDBACK
-    assert not CaseEvent.objects.filter(case=case, action="close").exists()
+    assert not CaseEvent.objects.filter(case=case, action=CaseEvent.Action.CLOSED).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -297,17 +298,19 @@ def test_a_refused_extension_keeps_the_deadline(world):
 
 
 @pytest.mark.django_db
-def test_key_supervision_marks_the_open_round_and_every_later_one(world):
+def test_key_supervision_covers_every_round_and_each_round_keeps_its_own_level(world):
     users = world["users"]
     case = workflow.accept(case_in(S.SUBMITTED, world), users[roles.STAFF])
     case = workflow.set_key_supervision(case, users[roles.COMMITTEE], True, "企业融资难")
     case = workflow.assign(case, users[roles.COMMITTEE], world["department"])
-    assert case.current_assignment.supervision == Assignment.Supervision.KEY
+    assert case.key_supervised
+    assert case.current_assignment.supervision == Assignment.Supervision.NORMAL
+    assert SupervisionQueue.cases(users[roles.COMMITTEE]).filter(pk=case.pk).exists()
     case = workflow.sign(case, users[roles.HANDLER])
     case = workflow.reply(case, users[roles.HANDLER], "已对接银行", "resolved")
     case = workflow.send_back(case, users[roles.COMMITTEE], "请明确放款时间")
-    assert case.current_assignment.round == 2
-    assert case.current_assignment.supervision == Assignment.Supervision.KEY
+    assert case.current_assignment.round == 2 and case.key_supervised
+    assert case.current_assignment.supervision == Assignment.Supervision.CONTINUED
     event = case.events.get(action="key_supervision")
     assert event.is_public and event.public_text == "企业融资难"
     with pytest.raises(workflow.WorkflowError):
