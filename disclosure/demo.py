@@ -114,9 +114,9 @@ def make_notices(index):
     )
     today = timezone.localdate()
     for case in cases:
-        if notices.existing_notice(case):
+        notice, created = notices.generate(case, staff)
+        if not created:
             continue
-        notice, _ = notices.generate(case, staff)
         notice.replied_on = min(today, case.received_on + datetime.timedelta(days=6))
         notice.closed_on = min(today, case.received_on + datetime.timedelta(days=12))
         notice.disclosed_on = min(today, notice.closed_on + datetime.timedelta(days=2))

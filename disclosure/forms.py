@@ -12,8 +12,6 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from disclosure import masking, stats
 from submissions.models import Assignment, Category, Department
 
-MASKED_FIELDS = ("title", "summary", "handling")
-
 
 class DisclosureNoticeForm(WagtailAdminPageForm):
     """Masks the public text again on every save and refuses to send a notice towards
@@ -38,25 +36,23 @@ class DisclosureNoticeForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        case = self.instance.case
-        names = [case.submitter_name] if case else []
-        for name in MASKED_FIELDS:
+        notice = self.instance
+        names = [notice.case.submitter_name] if notice.case else []
+        for name in notice.PUBLIC_TEXT_FIELDS:
             if cleaned.get(name):
                 cleaned[name] = masking.mask(cleaned[name], names=names)
-        found = masking.leftovers("\n".join(cleaned.get(name) or "" for name in MASKED_FIELDS))
-        confirmed = set(self.instance.confirmed_leftovers.splitlines())
-        self.unconfirmed = [part for part in found if part not in confirmed]
+        text = "\n".join(cleaned.get(name) or "" for name in notice.PUBLIC_TEXT_FIELDS)
+        unconfirmed = notice.unconfirmed_leftovers(text)
         if cleaned.get("confirm_leftovers"):
-            self.instance.confirmed_leftovers = "\n".join(found)
-            self.unconfirmed = []
-        elif self.unconfirmed and self.going_public():
+            notice.confirmed_leftovers = "\n".join(masking.leftovers(text))
+        elif unconfirmed and self.going_public():
             self.add_error(
                 "confirm_leftovers",
                 _(
                     "This still looks like personal data: %(parts)s. Remove it from the text, "
                     "or tick the box to confirm it is not personal data."
                 )
-                % {"parts": "、".join(self.unconfirmed)},
+                % {"parts": "、".join(unconfirmed)},
             )
         return cleaned
 

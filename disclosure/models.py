@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -27,16 +27,6 @@ from visits import coverage
 from visits.models import VisitCampaign
 
 NOTICES_PER_PAGE = 20
-
-
-def paginate(queryset, number, per_page):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(number)
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
 
 
 class DisclosureIndexPage(RoutablePageMixin, Page):
@@ -67,7 +57,7 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         context = self.get_context(request)
         context.update(
             form=form,
-            notices=paginate(notices, request.GET.get("page", 1), NOTICES_PER_PAGE),
+            notices=Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page")),
             query_string=form.query_string(),
             months=self.months(),
         )
@@ -137,6 +127,7 @@ class DisclosureNotice(Page):
     # The suspicious fragments an editor has confirmed are not personal data, one per line.
     confirmed_leftovers = models.TextField(blank=True, editable=False)
 
+    PUBLIC_TEXT_FIELDS = ("title", "summary", "handling")  # masked on every save
     base_form_class = DisclosureNoticeForm
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -165,12 +156,13 @@ class DisclosureNotice(Page):
         verbose_name = _("disclosure notice")
         verbose_name_plural = _("disclosure notices")
 
-    def public_text(self):
-        return "\n".join([self.title, self.summary, self.handling])
-
-    def unconfirmed_leftovers(self):
+    def unconfirmed_leftovers(self, text=None):
+        """What still looks personal in text (by default this notice's public text) and an
+        editor has not confirmed yet."""
+        if text is None:
+            text = "\n".join(getattr(self, name) for name in self.PUBLIC_TEXT_FIELDS)
         confirmed = set(self.confirmed_leftovers.splitlines())
-        return [part for part in masking.leftovers(self.public_text()) if part not in confirmed]
+        return [part for part in masking.leftovers(text) if part not in confirmed]
 
     def publish(self, revision, *args, **kwargs):
         # The editor form refuses this with a message next to the field; this catches every

@@ -1,6 +1,6 @@
 """The station's content pages and its site-wide settings."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -168,13 +168,8 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = NewsPage.listing(NewsPage.objects.live().child_of(self))
-        paginator = Paginator(articles, NEWS_PER_PAGE)
-        try:
-            context["articles"] = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            context["articles"] = paginator.page(1)
-        except EmptyPage:
-            context["articles"] = paginator.page(paginator.num_pages)
+        # get_page: a bad page number gives page 1, one past the end the last page
+        context["articles"] = Paginator(articles, NEWS_PER_PAGE).get_page(request.GET.get("page"))
         return context
 
 

@@ -31,7 +31,8 @@ def test_the_page_shows_the_figures_of_the_cases(client, stats_page):
     assert figure(html, "received") == "3" and figure(html, "accepted") == "2"
     assert "其中问题 2 件，建议 1 件" in html
     assert figure(html, "on_time_rate") == "—"  # nothing replied yet: no rate, not 0%
-    assert '<svg class="bar-chart" role="img"' in html and "<title" in html
+    assert '<svg class="bar-chart" role="img" aria-labelledby="chart-category-title"' in html
+    assert '<title id="chart-category-title">各类别收到与办结件数</title>' in html
     assert html.count('<table class="table table-sm stats-table">') == 3
 
 

@@ -271,7 +271,9 @@ class TestAdmin:
         visit(park, park["enterprises"][0], items=[item()])
         client.force_login(park["staff"])
         page = client.get(f"/admin/visits/campaign/{campaign.pk}/coverage/").content.decode()
-        assert "1 / 6" in page and "企业5" in page
+        assert "1 / 6" in page
+        not_visited = page.split('class="listing not-visited"', 1)[1]
+        assert "企业5" in not_visited and "企业0" not in not_visited
         response = client.get(f"/admin/visits/campaign/{campaign.pk}/not-visited.xlsx")
         rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
         assert [row[0] for row in rows[1:]] == ["企业1", "企业2", "企业3", "企业4", "企业5"]
@@ -296,7 +298,9 @@ class TestAdmin:
     def test_the_team_coverage_page_lists_enterprises_without_a_team(self, client, park):
         client.force_login(park["staff"])
         page = client.get("/admin/visits/coverage/").content.decode()
-        assert "企业5" in page and "第一组" in page
+        response = client.get("/admin/visits/coverage/")
+        assert list(response.context["without_team"]) == [park["enterprises"][5]]
+        assert "第一组" in page
 
 
 @pytest.mark.django_db
@@ -357,3 +361,27 @@ def test_a_visits_page_lists_its_items_and_more_can_be_added(client, park):
     added = v.cases.get(title="增开夜班公交")
     assert added.kind == "suggestion" and added.channel == Case.Channel.VISIT
     assert added.received_on == v.date and v.cases.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_visit_and_team_listings_do_not_query_per_row(client, park):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(park["staff"])
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for url in ("/admin/visits/visit/", "/admin/visits/team/"):
+        client.get(url)  # warm the per-process caches (menu, content types)
+    visit(park, park["enterprises"][0], items=[item()])
+    few = queries("/admin/visits/visit/"), queries("/admin/visits/team/")
+    for enterprise in park["enterprises"][1:]:
+        visit(park, enterprise, items=[item("其一"), item("其二")])
+    team("第三组", park["deputies"][:1], [park["inactive"]])
+    page = client.get("/admin/visits/team/").content.decode()
+    assert "第三组" in page
+    assert (queries("/admin/visits/visit/"), queries("/admin/visits/team/")) == few

@@ -3,6 +3,7 @@ ModelViewSets), the record-a-visit screen, coverage pages and the weekly batch i
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -148,15 +149,21 @@ class VisitPlanViewSet(ModelViewSet):
     menu_order = 400
 
 
+class VisitTeamIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(enterprise_count=Count("enterprises"))
+
+
 class VisitTeamViewSet(ModelViewSet):
     model = VisitTeam
+    index_view_class = VisitTeamIndexView
     icon = "group"
     url_prefix = "visits/team"
     url_namespace = "visits_team"
     list_display = [
         TitleColumn("name", url_name="visits_team:edit", label=_("Name")),
         "leader",
-        Column("size", label=_("Enterprises"), accessor=lambda t: len(t.enterprises.all())),
+        Column("enterprise_count", label=_("Enterprises")),
     ]
     search_fields = ["name", "leader"]
     search_backend_name = None
@@ -170,9 +177,6 @@ class VisitTeamViewSet(ModelViewSet):
         base_form_class=VisitTeamForm,
     )
     menu_order = 200
-
-    def get_queryset(self, request):
-        return VisitTeam.objects.prefetch_related("enterprises")
 
 
 class VisitCampaignViewSet(ModelViewSet):

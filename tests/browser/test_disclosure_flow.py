@@ -59,7 +59,7 @@ def test_staff_generate_editor_submit_moderator_approve_public_finds_it(demo_sit
     assert notice.workflow_in_progress and not notice.live
 
     phone.goto(f"{base}/disclosure/?q=照明")
-    expect(phone.locator(".notice-list")).not_to_be_visible()  # not public before approval
+    expect(phone.locator(".notice-count")).to_have_text("共 0 条公示")  # not before approval
 
     moderator = admin_login(browser, base, "moderator")
     moderator.goto(edit_url)
