@@ -1,4 +1,5 @@
-"""Uploaded photos: checked by content, size-limited, re-encoded so no EXIF (GPS!) survives."""
+"""Uploaded photos: checked by content, size-limited, re-encoded so no metadata survives: no
+EXIF (GPS!), XMP, ICC profile, PNG text, JPEG COM segment or GIF comment."""
 
 import io
 
@@ -35,8 +36,11 @@ def clean_photo(upload):
             image = ImageOps.exif_transpose(image)  # keep what the camera meant by "up"
             image = image.convert("RGB")
             image.thumbnail((MAX_SIDE, MAX_SIDE))
+            # Pillow carries the source's info (a JPEG COM segment, a GIF comment, ...) through
+            # convert() and writes info["comment"] back as a COM segment: start from nothing.
+            image.info = {}
             buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=85)  # no exif= argument: metadata is dropped
+            image.save(buffer, "JPEG", quality=85)  # no exif=, icc_profile=, xmp=, comment=
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise ValidationError(
             _("%(name)s is not a photo we can read (JPEG, PNG, WebP or GIF)."),
