@@ -1,5 +1,8 @@
 """The notifier: store a message with the action that caused it, send it after that action
-commits, retry failures with backoff. A failed send never rolls back the case action."""
+commits, retry failures with backoff. A failed send never rolls back the case action.
+
+Messages are plain text (e-mail bodies and SMS), never HTML: they are rendered without HTML
+autoescaping, so a link keeps its "&" and a title its quotes and angle brackets."""
 
 import datetime
 import logging
@@ -8,9 +11,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from submissions import sms
 from submissions.models import Notification
@@ -24,7 +28,7 @@ def notify(channel, recipient, template, context, *, case=None, dedupe_key=None)
     """Store one message (at most once per dedupe_key) and send it once the caller commits."""
     if not recipient:
         return None
-    text = render_to_string(f"submissions/notifications/{template}.txt", context).strip()
+    text = render_text(template, context)
     subject, _, body = text.partition("\n")
     try:
         with transaction.atomic():
@@ -55,6 +59,14 @@ def claim(pk):
         status=Notification.Status.SENDING, next_attempt_at=now
     )
     return won == 1
+
+
+def render_text(template, context):
+    """A notification template rendered as plain text, with autoescaping off for every template
+    in submissions/notifications/: the result never becomes HTML (the admin escapes a stored
+    message when it shows one), so "&" in a link or quotes in a title must stay as they are."""
+    compiled = Engine.get_default().get_template(f"submissions/notifications/{template}.txt")
+    return compiled.render(Context(context, autoescape=False)).strip()
 
 
 def deliver(pk):
@@ -104,11 +116,10 @@ def deliver_due():
 
 
 def tracking_url(case):
-    return (
-        settings.WAGTAILADMIN_BASE_URL
-        + reverse("track")
-        + f"?reference={case.reference}&code={case.tracking_code}"
-    )
+    """The submitter's link to their case on the public tracker. Every message builds it here
+    only, so the plain query string can become a signed, expiring link in one place."""
+    query = urlencode({"reference": case.reference, "code": case.tracking_code})
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('track')}?{query}"
 
 
 def notify_submitter(case, template):

@@ -1,16 +1,29 @@
 """Notifications: stored first, sent after commit, retried; reminders sent exactly once."""
 
 import datetime
+import re
 import threading
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from submissions import notify, roles, workflow
 from submissions.models import Assignment, Case, Notification
-from tests.factories import DepartmentFactory, make_case, make_user
+from tests.factories import (
+    DepartmentFactory,
+    StationFactory,
+    close_through_workflow,
+    make_case,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -163,3 +176,130 @@ def test_failures_are_visible_in_the_admin_to_the_committee(client, people):
     assert "SMTP down" in html and "a@example.com" in html
     client.force_login(make_user("h2", roles.HANDLER))
     assert client.get("/admin/notifications/").status_code in (302, 403)
+
+
+# Every link in every message opens the right case ---------------------------------------------
+
+NASTY = "A&B <b>\"路灯\"</b> 'x' & <script>"  # what a submitter or a station may type
+URL = re.compile(r"https?://[!-~]+")  # printable ASCII: a link ends at the next space or 中文
+
+
+def notification_templates():
+    folder = Path(settings.BASE_DIR) / "templates" / "submissions" / "notifications"
+    return {path.stem for path in folder.glob("*.txt")}
+
+
+def follow(url, case, people):
+    """GET one link from a message as its reader would: the public tracker anonymously, an
+    admin page logged in as the staff member the message went to."""
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == settings.WAGTAILADMIN_BASE_URL
+    client = Client()
+    if parts.path.startswith("/admin/"):
+        client.force_login(people["reader"])
+    response = client.get(f"{parts.path}?{parts.query}" if parts.query else parts.path)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert case.reference in html, url
+    if parts.path == reverse("track"):
+        assert response.context["case"] == case, url  # the tracker opened the case ...
+        assert response.context["error"] is None, url  # ... and says nothing is wrong
+        assert "alert-danger" not in html
+    else:
+        assert parts.path == reverse("submissions_case", args=[case.pk])
+        assert response.context["case"] == case
+    return response
+
+
+@pytest.mark.django_db
+def test_every_link_in_every_message_opens_the_right_case(
+    people, django_capture_on_commit_callbacks
+):
+    station = StationFactory(name=f"测试联络站 {NASTY}")
+    people["reader"] = people["committee"]
+    with django_capture_on_commit_callbacks(execute=True):
+        # case_accepted, case_replied, case_closed: the submitter, by e-mail and SMS
+        closed = make_case(
+            station, title=NASTY, submitter_email="wxm@example.com", submitter_phone="13807961234"
+        )
+        handler = people["department"].handlers.get().user
+        close_through_workflow(
+            closed,
+            staff=people["staff"],
+            committee=people["committee"],
+            department=people["department"],
+            handler=handler,
+            reply="已加装路灯。",
+        )
+        # reminder_due, reminder_overdue, weekly_digest: the department and the committee
+        soon = assigned_case(people, datetime.timedelta(days=1))
+        late = assigned_case(people, -datetime.timedelta(hours=2))
+        Case.objects.filter(pk__in=[soon.pk, late.pk]).update(title=NASTY)
+        call_command("send_reminders", stdout=open("/dev/null", "w"))
+
+    messages = list(Notification.objects.select_related("case"))
+    assert {n.template for n in messages} == notification_templates()  # none left untested
+    assert {n.status for n in messages} == {"sent"}
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=[closed.pk, soon.pk, late.pk])}
+    links = 0
+    for message in messages:
+        text = f"{message.subject}\n{message.body}"
+        for entity in ("&amp;", "&lt;", "&gt;", "&quot;", "&#x27;", "&#39;"):
+            assert entity not in text, (message.template, text)
+        if message.template == "weekly_digest":
+            assert NASTY in message.body and late.reference in message.body
+            assert not URL.findall(text)  # the digest links nowhere
+            continue
+        if message.case_id == closed.pk or message.template.startswith("reminder_"):
+            assert NASTY in text  # the station name or the case title, as typed
+        urls = URL.findall(text)
+        assert urls, (message.template, text)
+        case = cases[message.case_id]
+        for url in urls:
+            if message.template.startswith("reminder_"):
+                reader = get_user_model().objects.filter(email=message.recipient).first()
+                people["reader"] = reader or handler  # the department's own mailbox
+            follow(url, case, people)
+            links += 1
+    assert links == len(messages) - 1  # one link in each message but the digest
+    assert {m.template for m in messages if m.channel == "sms"} == {
+        "case_accepted",
+        "case_replied",
+        "case_closed",
+    }
+    # what was actually sent is what was stored
+    assert {m.body for m in mail.outbox} == {n.body for n in messages if n.channel == "email"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", sorted(notification_templates()))
+def test_no_template_escapes_what_it_prints(people, template):
+    """Whatever a template prints stays as typed: plain text is never HTML-escaped."""
+    case = make_case(StationFactory(name=NASTY), title=NASTY)
+    department = DepartmentFactory(name=NASTY)
+    text = notify.render_text(
+        template,
+        {
+            "case": case,
+            "department": department,
+            "due": timezone.localtime(),
+            "url": notify.tracking_url(case),
+            "week": NASTY,
+            "counts": {},
+            "overdue": [],
+        },
+    )
+    assert NASTY in text
+    assert "&amp;" not in text and "&lt;" not in text and "&#x27;" not in text
+
+
+@pytest.mark.django_db
+def test_the_tracking_link_is_built_in_one_place_and_opens_the_case(client):
+    case = make_case()
+    url = notify.tracking_url(case)
+    assert url == (
+        f"{settings.WAGTAILADMIN_BASE_URL}/track/"
+        f"?reference={case.reference}&code={case.tracking_code}"
+    )
+    response = client.get(url.removeprefix(settings.WAGTAILADMIN_BASE_URL))
+    assert response.context["case"] == case and response.context["error"] is None
