@@ -90,7 +90,9 @@ def compute(start, end):
         replied=Count("pk"), on_time=Count("pk", filter=Q(replied_at__lte=F("due_at")))
     )
     feedback = Feedback.objects.filter(in_period).aggregate(
-        rated=Count("pk"), good=Count("pk", filter=Q(rating__in=GOOD))
+        rated=Count("pk"),
+        good=Count("pk", filter=Q(rating__in=GOOD)),
+        follow_up=Count("pk", filter=Q(source=Feedback.Source.FOLLOW_UP)),
     )
 
     # From here on only grouped rows are added up: a few dozen at most, whatever the data.
@@ -129,6 +131,8 @@ def compute(start, end):
         "replied": replies["replied"],
         "on_time_rate": _rate(replies["on_time"], replies["replied"]),
         "rated": feedback["rated"],
+        "rated_follow_up": feedback["follow_up"],
+        "rated_online": feedback["rated"] - feedback["follow_up"],
         "satisfaction_rate": _rate(feedback["good"], feedback["rated"]),
         "by_category": _with_shares(category_rows, "received", "closed"),
         "by_channel": _with_shares(channel_rows, "received"),

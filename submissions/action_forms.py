@@ -1,6 +1,7 @@
 """One small form per workflow action; each form knows which workflow function it calls."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions import roles, workflow
@@ -157,14 +158,49 @@ class ReplyForm(ActionForm):
 
 
 class RateForm(ActionForm):
+    """A follow-up (回访): staff record what the submitter said when they were reached."""
+
     rating = forms.ChoiceField(
         label=_("Rating given by the submitter"), choices=Feedback.Rating.choices
     )
-    comment = text_field(_("Comment"), 500, required=False, textarea=True)
+    means = forms.ChoiceField(
+        label=_("How the submitter was reached"),
+        choices=Feedback.Means.choices,
+        widget=forms.RadioSelect,
+    )
+    contacted_person = text_field(_("Person spoken to"), 30)
+    contacted_at = forms.DateTimeField(
+        label=_("Time of the follow-up"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Give the time of the follow-up."),
+            "invalid": _("Give the time as year-month-day hour:minute."),
+        },
+    )
+    comment = text_field(_("What the submitter said"), 500, required=False, textarea=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_person"].initial = self.case.submitter_name
+        self.fields["contacted_person"].error_messages["required"] = _("Say whom you spoke to.")
+        self.fields["rating"].error_messages["required"] = _("Choose the rating.")
+        self.fields["means"].error_messages["required"] = _("Say how the submitter was reached.")
+
+    def clean_contacted_at(self):
+        when = self.cleaned_data["contacted_at"]
+        if when > timezone.now():
+            raise forms.ValidationError(_("The follow-up cannot be in the future."))
+        return when
 
     def perform(self):
+        data = self.cleaned_data
         return workflow.record_feedback(
-            self.case, self.cleaned_data["rating"], self.cleaned_data["comment"], actor=self.user
+            self.case,
+            data["rating"],
+            data["comment"],
+            actor=self.user,
+            follow_up={key: data[key] for key in ("means", "contacted_person", "contacted_at")},
         )
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,8 +73,8 @@ def case_detail(request, pk, forms=None):
         )
         for action in actions
     ]
-    assignments = (
-        Assignment.objects.filter(case=case)
+    assignments = list(
+        roles.visible_rounds(request.user, case)
         .select_related("lead_department", "committee")
         .prefetch_related("assisting_departments")
         .order_by("round")
@@ -85,10 +86,11 @@ def case_detail(request, pk, forms=None):
             "case": case,
             "photos": case.photos.all(),
             "assignments": assignments,
-            "feedback": case.feedback.order_by("created_at"),
-            "events": case.events.select_related("actor").order_by("created_at", "pk"),
+            "feedback": case.feedback.select_related("recorded_by").order_by("created_at"),
+            "events": roles.visible_events(request.user, case, assignments),
             "action_forms": action_forms,
             "show_contact": roles.can_see_contact_details(request.user),
+            "show_receipt": roles.can_see_tracking_code(request.user),
             # Other apps add to the page without this one importing them (disclosure: 公示).
             "panels": [
                 html
@@ -119,11 +121,18 @@ def case_action(request, pk, action):
         messages.success(
             request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[action]}
         )
+    if not roles.visible_cases(request.user).filter(pk=pk).exists():
+        # Returned as not the department's remit (by this user or a colleague a moment
+        # earlier): the case has left their scope, so go back to their list.
+        return redirect("claims:index")
     return redirect("submissions_case", pk)
 
 
+@never_cache
 @view_cases
 def case_receipt(request, pk):
+    if not roles.can_see_tracking_code(request.user):
+        raise PermissionDenied
     case = visible_case(request.user, pk)
     track_base = settings.WAGTAILADMIN_BASE_URL + reverse("track")
     return render(
@@ -150,7 +159,9 @@ def case_photo(request, pk):
 @view_cases
 def reply_document(request, pk):
     assignment = get_object_or_404(Assignment, pk=pk, case__in=roles.visible_cases(request.user))
-    if not assignment.reply_document:
+    if not assignment.reply_document or not (
+        roles.visible_rounds(request.user, assignment.case).filter(pk=pk).exists()
+    ):
         raise Http404
     name = assignment.reply_document.name.lower()
     content_type = (

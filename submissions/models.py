@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 
 def private_storage():
@@ -211,6 +213,7 @@ class CaseEvent(models.Model):
         EXTENSION_DECIDED = "extension_decided", _("Extension request decided")
         KEY_SUPERVISION = "key_supervision", _("Put under key supervision")
         KEY_SUPERVISION_ENDED = "key_supervision_ended", _("Key supervision ended")
+        FOLLOW_UP = "follow_up", _("Rating recorded by the station on a follow-up")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -242,25 +245,64 @@ class CaseEvent(models.Model):
 
 
 class Feedback(models.Model):
+    """A rating of the outcome. Only the submitter rates: online with the tracking code, or
+    through station staff who record a follow-up (回访): who contacted whom, when, how."""
+
     class Rating(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")
         BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online, by the submitter")
+        FOLLOW_UP = "follow_up", _("Follow-up recorded by station staff")
+
+    class Means(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Visit")
+        WECHAT = "wechat", _("WeChat")
+        STATION = "station", _("At the station")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="feedback")
     rating = models.CharField(_("rating"), max_length=30, choices=Rating.choices)
     comment = models.TextField(_("comment"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    source = models.CharField(
+        _("recorded"), max_length=20, choices=Source.choices, default=Source.ONLINE
     )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    means = models.CharField(_("by"), max_length=20, choices=Means.choices, blank=True)
+    contacted_person = models.CharField(_("person contacted"), max_length=30, blank=True)
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
+        constraints = [
+            # A follow-up says when and how the submitter was reached; an online rating has
+            # no staff author, so nobody can pass their own rating off as the submitter's.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(source="online", recorded_by__isnull=True, means="")
+                    | models.Q(source="follow_up", contacted_at__isnull=False)
+                ),
+                name="feedback_source_complete",
+            ),
+        ]
 
     def __str__(self):
         return self.get_rating_display()
+
+    @property
+    def is_follow_up(self):
+        return self.source == self.Source.FOLLOW_UP
 
 
 class Committee(models.Model):
@@ -495,3 +537,43 @@ class LedgerExport(models.Model):
 
     def __str__(self):
         return f"{self.ledger} {self.rows}"
+
+
+class CaseLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(case=instance)
+        return super().log_action(instance, action, **kwargs)
+
+    def viewable_by_user(self, user):
+        """Wagtail's site-history report and its exports read through this: a case's log
+        entries are visible to exactly those who may see the case (roles.visible_cases)."""
+        from submissions.roles import visible_cases
+
+        return self.filter(case__in=visible_cases(user).values("pk"))
+
+    def for_instance(self, instance):
+        return self.filter(case=instance)
+
+
+class CaseLogEntry(BaseLogEntry):
+    """Audit-log entries about cases, kept apart from Wagtail's generic ModelLogEntry (which
+    shows every entry of a model to anyone holding any permission on it) so they can be
+    scoped per case, as Wagtail does for pages with PageLogEntry."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    objects = CaseLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("case log entry")
+        verbose_name_plural = _("case log entries")
+
+    def __str__(self):
+        return f"CaseLogEntry {self.pk}: {self.action} on case {self.case_id}"
+
+    @cached_property
+    def object_id(self):
+        return self.case_id

@@ -84,6 +84,7 @@ def build(start, end):
         "replied": len(replies),
         "on_time_rate": _rate(on_time, len(replies)),
         "rated": len(feedback),
+        "rated_follow_up": sum(f.source == Feedback.Source.FOLLOW_UP for f in feedback),
         "satisfaction_rate": _rate(good, len(feedback)),
         "by_category": _rows(by_category),
         "by_department": _rows(by_department),

@@ -135,6 +135,55 @@ def can_see_contact_details(user):
     return bool(roles_of(user) & {STAFF, COMMITTEE}) or user.is_superuser
 
 
+def can_see_tracking_code(user):
+    """The tracking code is the submitter's credential: only station staff, who hand over the
+    receipt slip, ever see it. Departments and deputies could otherwise rate their own work."""
+    return STAFF in roles_of(user)
+
+
+def handled_rounds(department):
+    """The rounds a department leads or assists in. A round it returned as not its remit
+    (不属本单位职责) grants nothing: once returned, the case is no longer the department's."""
+    from submissions.models import Assignment
+
+    return Assignment.objects.filter(returned_at__isnull=True).filter(
+        Q(lead_department=department) | Q(assisting_departments=department)
+    )
+
+
+def visible_rounds(user, case):
+    """The case's rounds this user may read: every round for station staff, the committee and
+    the addressed deputy; for a department, only the rounds it handled."""
+    rounds = case.assignments.all()
+    roles = roles_of(user)
+    if user.is_superuser or roles & {STAFF, COMMITTEE}:
+        return rounds
+    if DEPUTY in roles and (deputy := deputy_of(user)) and case.deputy_id == deputy.pk:
+        return rounds
+    department = department_of(user) if HANDLER in roles else None
+    if department is None:
+        return rounds.none()
+    return rounds.filter(pk__in=handled_rounds(department).values("pk"))
+
+
+def visible_events(user, case, rounds):
+    """The timeline this user may read. Those who may read every round read every event; a
+    department reads the public events and the internal ones made during its own rounds."""
+    events = case.events.select_related("actor").order_by("created_at", "pk")
+    all_rounds = list(case.assignments.order_by("round"))
+    own = {a.pk for a in rounds}
+    if own == {a.pk for a in all_rounds}:
+        return events
+    condition = Q(is_public=True)
+    for index, assignment in enumerate(all_rounds):
+        if assignment.pk in own:
+            window = Q(created_at__gte=assignment.assigned_at)
+            if index + 1 < len(all_rounds):
+                window &= Q(created_at__lt=all_rounds[index + 1].assigned_at)
+            condition |= window
+    return events.filter(condition)
+
+
 def visible_cases(user, queryset=None):
     """Every case query for a logged-in user goes through this: departments see their own
     cases, deputies the ones addressed to them, station staff and the committee all."""
@@ -146,9 +195,7 @@ def visible_cases(user, queryset=None):
         return queryset
     condition = Q(pk__in=[])
     if HANDLER in roles and (department := department_of(user)):
-        condition |= Q(assignments__lead_department=department) | Q(
-            assignments__assisting_departments=department
-        )
+        condition |= Q(pk__in=handled_rounds(department).values("case"))
     if DEPUTY in roles and (deputy := deputy_of(user)):
         condition |= Q(deputy=deputy)
     return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))

@@ -20,7 +20,7 @@ from submissions.forms import FeedbackForm, SubmissionForm, TrackForm
 from submissions.intake import create_case
 from submissions.models import Case
 from submissions.references import normalise_tracking_code
-from submissions.workflow import WorkflowError, record_feedback
+from submissions.workflow import WorkflowError, record_feedback, refusal
 
 SESSION_KEY = "submitted_cases"
 TRACK_FAILURES = (10, 15 * 60)  # refused after 10 wrong tries in 15 minutes
@@ -135,20 +135,24 @@ def track(request):
             request, form.cleaned_data["reference"], form.cleaned_data["code"]
         )
     feedback_form = None
-    if case and case.status == Case.Status.AWAITING_FEEDBACK:
-        feedback_form = FeedbackForm(request.POST if "rating" in request.POST else None)
-        if feedback_form.is_bound and feedback_form.is_valid():
-            try:
-                record_feedback(
-                    case,
-                    feedback_form.cleaned_data["rating"],
-                    feedback_form.cleaned_data["comment"],
-                )
-                messages.success(request, _("Thank you, your rating has been recorded."))
-            except WorkflowError as refusal:
-                messages.error(request, str(refusal))
-            case.refresh_from_db()
-            feedback_form = None
+    if case and "rating" in request.POST and case.status != Case.Status.AWAITING_FEEDBACK:
+        # A second tab, or the loser of two ratings racing: say so rather than ignore it.
+        messages.error(request, refusal(case, None, "rate"))
+    elif case and case.status == Case.Status.AWAITING_FEEDBACK:
+        if request.user.is_authenticated:
+            # Only the submitter rates here. A logged-in account is staff, a department or a
+            # deputy: staff record the submitter's rating as a follow-up on the case page.
+            messages.info(
+                request,
+                _(
+                    "Signed-in staff cannot rate here. Station staff record "
+                    "the submitter's rating as a follow-up on the case page."
+                ),
+            )
+        else:
+            feedback_form = rate(request, case)
+            if feedback_form is None:
+                case.refresh_from_db()
     return render(
         request,
         "submissions/track.html",
@@ -167,6 +171,19 @@ def track(request):
         },
         status=status,
     )
+
+
+def rate(request, case):
+    """The submitter's own rating; returns the form to show again, or None once it is done."""
+    form = FeedbackForm(request.POST if "rating" in request.POST else None)
+    if not (form.is_bound and form.is_valid()):
+        return form
+    try:
+        record_feedback(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+        messages.success(request, _("Thank you, your rating has been recorded."))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    return None
 
 
 def look_up(request, reference, code):

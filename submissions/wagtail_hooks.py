@@ -77,8 +77,10 @@ def register_report_menu_item():
 
 @hooks.register("register_log_actions")
 def register_workflow_log_actions(actions):
+    from submissions.models import Case, CaseLogEntry
     from submissions.workflow import ACTION_LABELS
 
+    actions.register_model(Case, CaseLogEntry)
     for action, label in ACTION_LABELS.items():
         actions.register_action(f"submissions.{action}", label, label)
 

@@ -71,7 +71,7 @@ ACTION_LABELS = {
     "reply": gettext_lazy("Reply"),
     "approve": gettext_lazy("Approve the reply"),
     "send_back": gettext_lazy("Send the reply back"),
-    "rate": gettext_lazy("Record a rating"),
+    "rate": gettext_lazy("Record a follow-up rating"),
     "close": gettext_lazy("Close"),
     "note": gettext_lazy("Add a follow-up note"),
     "request_extension": gettext_lazy("Ask for more time"),
@@ -89,6 +89,9 @@ SUBMITTER_MESSAGES = {
 }
 
 
+HANDLER_ACTIONS = ("sign", "return", "reply", "request_extension")
+
+
 class WorkflowError(Exception):
     """A move the case's status or the actor's role does not allow; the message is for users."""
 
@@ -99,18 +102,32 @@ def refusal(case, actor, action):
     actor_roles = {PUBLIC} if actor is None else roles.roles_of(actor)
     if not actor_roles & allowed:
         return _("You do not have the role needed for this action.")
+    if action == "rate" and case.status != S.AWAITING_FEEDBACK and case.feedback.exists():
+        return _("This case has already been rated.")
+    if action in HANDLER_ACTIONS and case.status == S.LISTED:
+        # Tell the loser of a race what happened rather than quoting the status.
+        last = case.assignments.order_by("-round").first()
+        if last is not None and last.returned_at is not None:
+            return _("The case has been returned to the committee; nothing more to do here.")
     if case.status not in statuses:
         return _("This action is not possible while the case is “%(status)s”.") % {
             "status": case.get_status_display()
         }
     scoped = actor is not None and not actor.is_superuser
     current = case.current_assignment
-    if action in ("sign", "return", "reply", "request_extension"):
+    if action in HANDLER_ACTIONS:
         department = roles.department_of(actor) if scoped else None
         if scoped and (department is None or current.lead_department_id != department.pk):
             return _("Only the lead department of the current round may do this.")
         if action == "sign" and current.signed_at:
             return _("The case has already been signed for.")
+        if action == "return" and current.signed_at:
+            # Signing accepts the case as the department's own; after that only the committee
+            # can take it away (it may reassign after a reply or an extension decision).
+            return _(
+                "A case that has been signed for cannot be returned. If it is not your "
+                "department's remit, reply with an explanation or call the committee."
+            )
         if action == "reply" and not current.signed_at:
             return _("Sign for the case before replying.")
         if action == "request_extension" and current.extension_until:
@@ -320,21 +337,53 @@ def send_back(case, actor, reason):
     return _transition(case, actor, "send_back", change, note=reason, is_public=False)
 
 
-def record_feedback(case, rating, comment="", actor=None):
-    """The submitter (or staff for them) rates the outcome: satisfied or basically satisfied
-    closes the case; unsatisfied opens a new round under continued supervision."""
+def record_feedback(case, rating, comment="", actor=None, follow_up=None):
+    """The submitter rates the outcome: satisfied or basically satisfied closes the case;
+    unsatisfied opens a new round under continued supervision.
+
+    actor None is the submitter online (the tracking code was checked by the caller). A staff
+    actor records the submitter's rating from a follow-up (回访) and must say how and when the
+    submitter was reached: follow_up = {"means", "contacted_person", "contacted_at"}."""
     if rating not in Feedback.Rating.values:
         raise WorkflowError(_("Choose a rating."))
+    fields = {"source": Feedback.Source.ONLINE}
+    if actor is not None:
+        fields = _follow_up_fields(follow_up or {})
+        fields["recorded_by"] = actor
 
     def change(c):
-        Feedback.objects.create(case=c, rating=rating, comment=comment, recorded_by=actor)
+        Feedback.objects.create(case=c, rating=rating, comment=comment, **fields)
         if rating == Feedback.Rating.UNSATISFIED:
             a = c.current_assignment
             _new_round(c, a.lead_department, a.committee, Assignment.Supervision.CONTINUED)
         else:
             c.status = S.CLOSED
 
-    return _transition(case, actor, "rate", change)
+    return _transition(
+        case,
+        actor,
+        "rate",
+        change,
+        note=comment if actor is not None else "",
+        event=A.FOLLOW_UP if actor is not None else None,
+    )
+
+
+def _follow_up_fields(follow_up):
+    means, when = follow_up.get("means"), follow_up.get("contacted_at")
+    person = (follow_up.get("contacted_person") or "").strip()
+    if means not in Feedback.Means.values:
+        raise WorkflowError(_("Say how the submitter was reached."))
+    if not person:
+        raise WorkflowError(_("Say whom you spoke to."))
+    if when is None or when > timezone.now():
+        raise WorkflowError(_("Give the time of the follow-up; it cannot be in the future."))
+    return {
+        "source": Feedback.Source.FOLLOW_UP,
+        "means": means,
+        "contacted_person": person,
+        "contacted_at": when,
+    }
 
 
 def close(case, actor):

@@ -5,10 +5,9 @@ import itertools
 
 import pytest
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
 from submissions import roles, workflow
-from submissions.models import Assignment, Case, CaseEvent
+from submissions.models import Assignment, Case, CaseEvent, CaseLogEntry
 from submissions.queues import SupervisionQueue
 from tests.factories import (
     DepartmentFactory,
@@ -45,6 +44,11 @@ EXPECTED.update(
         if status not in (S.REJECTED, S.MERGED)
     }
 )
+FOLLOW_UP = {
+    "means": "phone",
+    "contacted_person": "提交人本人",
+    "contacted_at": timezone.now() - datetime.timedelta(hours=1),
+}
 # reply needs a signed round, which the fixture below arranges separately
 # reply and the extension pair need a prepared round; they are tested on their own below
 ACTIONS = [
@@ -98,7 +102,9 @@ def attempt(case, action, actor, world):
         "approve": lambda: workflow.approve(case, actor),
         "send_back": lambda: workflow.send_back(case, actor, "答复不具体"),
         "close": lambda: workflow.close(case, actor),
-        "rate": lambda: workflow.record_feedback(case, "satisfied", actor=actor),
+        "rate": lambda: workflow.record_feedback(
+            case, "satisfied", actor=actor, follow_up=FOLLOW_UP if actor else None
+        ),
         "note": lambda: workflow.add_note(case, actor, "已电话回访企业"),
         "key_supervision": lambda: workflow.set_key_supervision(case, actor, True, "企业融资难"),
     }
@@ -159,10 +165,7 @@ def test_the_whole_loop_with_a_send_back_and_an_unsatisfied_rating(world):
     case = workflow.approve(case, users[roles.COMMITTEE])
     case = workflow.record_feedback(case, "basically_satisfied")
     assert case.status == S.CLOSED
-    assert (
-        ModelLogEntry.objects.filter(action="submissions.approve", object_id=str(case.pk)).count()
-        == 2
-    )
+    assert CaseLogEntry.objects.filter(action="submissions.approve", case=case).count() == 2
 
 
 @pytest.mark.django_db
