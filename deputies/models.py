@@ -1,5 +1,6 @@
 """Deputies, the station, enterprises, "1+N" pairings and the reception roster."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from wagtail.models import Orderable
 from deputies.validators import validate_credit_code, validate_office_phone
 
 QR_TOKEN_BYTES = 9  # 12 URL-safe characters: unguessable, short enough for a small QR code
+# What a token can contain (token_urlsafe's alphabet, within the field's length). Anything
+# else, a NUL byte included, is refused before it reaches the database.
+QR_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def new_qr_token():

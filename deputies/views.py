@@ -4,11 +4,13 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_GET
 
 from deputies import qr
-from deputies.models import Deputy, Station
+from deputies.models import QR_TOKEN_PATTERN, Deputy, Station
 
 
 def find_holder(token):
     """The active or inactive deputy, or the station, that owns this token; None if unknown."""
+    if not QR_TOKEN_PATTERN.fullmatch(token):
+        return None
     deputy = Deputy.objects.select_related("photo", "station").filter(qr_token=token).first()
     return deputy or Station.objects.filter(qr_token=token).first()
 

@@ -104,6 +104,12 @@ def case_detail(request, pk, forms=None):
 @require_POST
 @view_cases
 def case_action(request, pk, action):
+    if roles.returned_by_own_department(request.user, pk):
+        # A colleague returned it a moment ago, from another tab or desk: say so, not 404.
+        messages.error(
+            request, _("The case has been returned to the committee; nothing more to do here.")
+        )
+        return redirect("claims:index")
     case = visible_case(request.user, pk)
     if action not in ACTION_FORMS:
         raise Http404

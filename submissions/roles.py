@@ -151,6 +151,19 @@ def handled_rounds(department):
     )
 
 
+def returned_by_own_department(user, case_pk):
+    """Whether the case left this handler's scope because their department returned it."""
+    from submissions.models import Assignment
+
+    department = department_of(user) if HANDLER in roles_of(user) else None
+    return bool(department) and (
+        not visible_cases(user).filter(pk=case_pk).exists()
+        and Assignment.objects.filter(
+            case_id=case_pk, lead_department=department, returned_at__isnull=False
+        ).exists()
+    )
+
+
 def visible_rounds(user, case):
     """The case's rounds this user may read: every round for station staff, the committee and
     the addressed deputy; for a department, only the rounds it handled."""

@@ -75,6 +75,23 @@ def register_report_menu_item():
     )
 
 
+# Wagtail's reports each role has a use for. Editors and moderators keep Wagtail's own page
+# reports (Wagtail checks their page permissions); the site history scopes case entries per
+# case (CaseLogEntry), but handlers and deputies work from their own lists and get none.
+REPORTS_FOR_ROLE = {roles.STAFF: {"site-history"}, roles.COMMITTEE: {"site-history"}}
+PAGE_ROLES = {roles.EDITOR, roles.MODERATOR}
+
+
+@hooks.register("construct_reports_menu")
+def reports_for_role(request, menu_items):
+    user = request.user
+    user_roles = roles.roles_of(user)
+    if user.is_superuser or user_roles & PAGE_ROLES:
+        return
+    allowed = set().union(*(REPORTS_FOR_ROLE.get(role, set()) for role in user_roles))
+    menu_items[:] = [item for item in menu_items if item.name in allowed]
+
+
 @hooks.register("register_log_actions")
 def register_workflow_log_actions(actions):
     from submissions.models import Case, CaseLogEntry
