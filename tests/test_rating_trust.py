@@ -212,3 +212,50 @@ class TestFollowUp:
         assert (public["rated_online"], public["rated_follow_up"]) == (0, 1)
         html = logged_in(world["users"]["committee"]).get("/admin/cases/report/").text
         assert "其中1条为工作人员回访录入" in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="row locks need PostgreSQL"
+)
+def test_two_ratings_at_once_exactly_one_counts_and_the_other_is_told():
+    import threading
+
+    from django.db import connections
+
+    from submissions.defaults import ensure_categories
+    from submissions.models import Category
+
+    roles.rebuild_role_groups()  # transactional tests start from flushed tables
+    ensure_categories(Category)
+    department = DepartmentFactory()
+    people = {
+        "staff": make_user("s", roles.STAFF),
+        "committee": make_user("c", roles.COMMITTEE),
+        "handler": make_user("h", roles.HANDLER, department=department),
+    }
+    case = make_case()
+    case = workflow.accept(case, people["staff"])
+    case = workflow.assign(case, people["committee"], department)
+    case = workflow.sign(case, people["handler"])
+    case = workflow.reply(case, people["handler"], "已解决", "resolved")
+    case = workflow.approve(case, people["committee"])
+    barrier, outcomes = threading.Barrier(2), []
+
+    def rate(rating):
+        try:
+            barrier.wait()
+            workflow.record_feedback(case, rating)
+            outcomes.append("won")
+        except workflow.WorkflowError as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=rate, args=(r,)) for r in ("satisfied", "unsatisfied")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["won", "该件已评价。"])
+    assert Feedback.objects.filter(case=case).count() == 1
