@@ -42,6 +42,7 @@ PROBLEMS = {
         ("问题内容", lambda c: f"{c.title}：{c.description}"),
         ("收集代表", lambda c: c.deputy.name if c.deputy else ""),
     ],
+    "personal": True,
     "rows": lambda qs: (
         qs.exclude(status__in=[S.SUBMITTED, S.REJECTED, S.MERGED])
         .select_related("enterprise", "category", "deputy")
@@ -61,6 +62,7 @@ CLAIMS = {
         ("答复日期", lambda a: _date(a.replied_at)),
         ("办理结果", lambda a: a.get_outcome_display() if a.outcome else ""),
     ],
+    "personal": True,
     "rows": lambda qs: (
         Assignment.objects.filter(case__in=qs)
         .select_related("case", "committee", "lead_department")
@@ -88,6 +90,8 @@ DISCLOSURE = {
         ("办结日期", lambda c: _date(c.updated_at)),
         ("满意度", _rating),
     ],
+    # The list that is made public: never the submitter's name or phone, whoever exports it.
+    "personal": False,
     "rows": lambda qs: (
         qs.filter(status=S.CLOSED)
         .select_related("current_assignment__lead_department")
@@ -96,6 +100,7 @@ DISCLOSURE = {
     ),
 }
 LEDGERS = {"problems": PROBLEMS, "claims": CLAIMS, "disclosure": DISCLOSURE}
+# Added to a ledger whose "personal" is True, for roles that may see contact details.
 PERSONAL = [("反映人", lambda c: c.submitter_name), ("联系电话", lambda c: c.submitter_phone)]
 
 
@@ -103,7 +108,7 @@ def export(kind, user, cases=None):
     """(XLSX byte chunks, filename, row count) of one ledger for the cases user may see.
     The export is logged before the first byte is sent, so an aborted download still is."""
     ledger = LEDGERS[kind]
-    personal = roles.can_see_contact_details(user)
+    personal = ledger["personal"] and roles.can_see_contact_details(user)
     columns = ledger["columns"] + ([(h, _via(ledger, f)) for h, f in PERSONAL] if personal else [])
     rows = ledger["rows"](cases if cases is not None else roles.visible_cases(user))
     count = rows.count()
