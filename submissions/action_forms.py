@@ -161,7 +161,9 @@ class RateForm(ActionForm):
     """A follow-up (回访): staff record what the submitter said when they were reached."""
 
     rating = forms.ChoiceField(
-        label=_("Rating given by the submitter"), choices=Feedback.Rating.choices
+        label=_("Rating given by the submitter"),
+        choices=Feedback.Rating.choices,
+        widget=forms.RadioSelect,
     )
     means = forms.ChoiceField(
         label=_("How the submitter was reached"),
@@ -183,6 +185,8 @@ class RateForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contacted_person"].initial = self.case.submitter_name
+        # Most follow-ups are recorded during or right after the call.
+        self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["contacted_person"].error_messages["required"] = _("Say whom you spoke to.")
         self.fields["rating"].error_messages["required"] = _("Choose the rating.")
         self.fields["means"].error_messages["required"] = _("Say how the submitter was reached.")
