@@ -37,7 +37,7 @@ class DisclosureNoticeForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         notice = self.instance
-        names = [notice.case.submitter_name] if notice.case else []
+        names = masking.case_values(notice.case)
         for name in notice.PUBLIC_TEXT_FIELDS:
             if cleaned.get(name):
                 cleaned[name] = masking.mask(cleaned[name], names=names)

@@ -127,7 +127,9 @@ class DisclosureNotice(Page):
     # The suspicious fragments an editor has confirmed are not personal data, one per line.
     confirmed_leftovers = models.TextField(blank=True, editable=False)
 
-    PUBLIC_TEXT_FIELDS = ("title", "summary", "handling")  # masked on every save
+    # Masked on every save and checked before publishing: everything the public reads,
+    # the page's <title> and description (seo_title, search_description) included.
+    PUBLIC_TEXT_FIELDS = ("title", "seo_title", "search_description", "summary", "handling")
     base_form_class = DisclosureNoticeForm
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -160,7 +162,7 @@ class DisclosureNotice(Page):
         """What still looks personal in text (by default this notice's public text) and an
         editor has not confirmed yet."""
         if text is None:
-            text = "\n".join(getattr(self, name) for name in self.PUBLIC_TEXT_FIELDS)
+            text = "\n".join(getattr(self, name) or "" for name in self.PUBLIC_TEXT_FIELDS)
         confirmed = set(self.confirmed_leftovers.splitlines())
         return [part for part in masking.leftovers(text) if part not in confirmed]
 

@@ -44,7 +44,7 @@ def generate(case, user):
 
 
 def draft_for(case, owner=None):
-    names = [case.submitter_name]
+    names = masking.case_values(case)
     last = case.assignments.select_related("lead_department").order_by("-round").first()
     feedback = case.feedback.order_by("-created_at").first()
     closed = (
