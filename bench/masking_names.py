@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
-from disclosure.masking import COMPOUND_SURNAMES, free_text_names, mask  # noqa: E402
+from submissions.masking import COMPOUND_SURNAMES, free_text_names, mask  # noqa: E402
 
 NAMES = (
     "王建国 李小红 张伟 刘芳 陈刚 杨丽娟 赵敏 黄志强 周建华 吴静 徐明 孙丽 马俊 朱红梅 胡斌 "

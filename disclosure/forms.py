@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from disclosure import masking, stats
+from disclosure import stats
+from submissions import masking
 from submissions.models import Assignment, Category, Department
 
 

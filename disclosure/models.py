@@ -19,9 +19,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from disclosure import masking, stats
+from disclosure import stats
 from disclosure.blocks import FigureBlock, MeetingBlock
 from disclosure.forms import DisclosureNoticeForm, NoticeFilterForm, StatsPeriodForm
+from submissions import masking
 from submissions.models import Assignment, Case, Feedback
 from visits import coverage
 from visits.models import VisitCampaign

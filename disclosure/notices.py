@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from disclosure import masking
 from disclosure.models import DisclosureIndexPage, DisclosureNotice
+from submissions import masking
 from submissions.models import Case
 
 

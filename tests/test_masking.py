@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from disclosure import masking
-from disclosure.masking import leftovers, mask
+from submissions import masking
+from submissions.masking import leftovers, mask
 
 # (text, names, masked text)
 MASKED = [
@@ -313,7 +313,7 @@ def test_leftovers_ignores_masked_data_dates_and_amounts(text):
 def test_jieba_is_loaded_lazily_not_with_the_django_app():
     code = (
         "import sys, django; django.setup(); import disclosure.models, disclosure.forms; "
-        "from disclosure.masking import mask; mask('王建国经理 13812341234'); "
+        "from submissions.masking import mask; mask('王建国经理 13812341234'); "
         "print('jieba' in sys.modules)"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}

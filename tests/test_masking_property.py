@@ -1,4 +1,4 @@
-"""Property-based tests of disclosure/masking.py: personal data written in many styles, inside
+"""Property-based tests of submissions/masking.py: personal data written in many styles, inside
 realistic notice text, is always either masked by mask() or reported by leftovers().
 
 Each style is a function of a random.Random, so the same generators drive hypothesis (through
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from disclosure.masking import NOT_NAMES, leftovers, mask  # noqa: E402
+from submissions.masking import NOT_NAMES, leftovers, mask  # noqa: E402
 
 # --- realistic context ----------------------------------------------------------------
 
