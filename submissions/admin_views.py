@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from deputies.models import Station
+from portal.exports import safe_row
 from submissions import ledgers, report, roles, workflow
 from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
@@ -250,25 +251,29 @@ def report_xlsx(figures):
         sheet.append([title, "收到", "答复", "按期答复率(%)", "满意率(%)"])
         for row in rows:
             sheet.append(
-                [
-                    row["name"],
-                    row["received"],
-                    row["replied"],
-                    row["on_time_rate"],
-                    row["satisfaction_rate"],
-                ]
+                safe_row(
+                    [
+                        row["name"],
+                        row["received"],
+                        row["replied"],
+                        row["on_time_rate"],
+                        row["satisfaction_rate"],
+                    ]
+                )
             )
     sheet.append([])
     sheet.append(["逾期及不满意诉求", "标题", "承办单位", "轮次"])
     for case in figures["attention"]:
         rounds = list(case.assignments.all())
         sheet.append(
-            [
-                case.reference,
-                case.title,
-                rounds[-1].lead_department.name if rounds else "",
-                len(rounds),
-            ]
+            safe_row(
+                [
+                    case.reference,
+                    case.title,  # typed by the public: never a formula
+                    rounds[-1].lead_department.name if rounds else "",
+                    len(rounds),
+                ]
+            )
         )
     output = tempfile.TemporaryFile()
     book.save(output)

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portal.exports import SafeSpreadsheetExportMixin
 from submissions import roles
 from submissions.models import Assignment, Case, Category, Department
 
@@ -90,7 +91,7 @@ class DueColumn(Column):
         return context
 
 
-class QueueIndexView(IndexView):
+class QueueIndexView(SafeSpreadsheetExportMixin, IndexView):
     queue = None
 
     @property

