@@ -80,15 +80,25 @@ def case_detail(request, pk, forms=None):
         .prefetch_related("assisting_departments")
         .order_by("round")
     )
+    shown = roles.reader_mask(request.user, case)
+    feedback = list(case.feedback.select_related("recorded_by").order_by("created_at"))
+    events = list(roles.visible_events(request.user, case, assignments))
+    for item in feedback:
+        item.shown_comment = shown(item.comment)
+    for event in events:
+        event.shown_note = shown(event.note)
     return render(
         request,
         "submissions/admin/case.html",
         {
             "case": case,
+            "text": {
+                field: shown(getattr(case, field)) for field in ("title", "description", "place")
+            },
             "photos": case.photos.all(),
             "assignments": assignments,
-            "feedback": case.feedback.select_related("recorded_by").order_by("created_at"),
-            "events": roles.visible_events(request.user, case, assignments),
+            "feedback": feedback,
+            "events": events,
             "action_forms": action_forms,
             "show_contact": roles.can_see_contact_details(request.user),
             "show_receipt": roles.can_see_tracking_code(request.user),

@@ -135,6 +135,18 @@ def can_see_contact_details(user):
     return bool(roles_of(user) & {STAFF, COMMITTEE}) or user.is_superuser
 
 
+def reader_mask(user, case):
+    """How this user reads the case's free text (title, description, place, notes, comments):
+    as typed for roles with contact rights; with personal data masked for the others, since
+    submitters type phones and names into the text as well as into the contact fields."""
+    if can_see_contact_details(user):
+        return lambda text: text
+    from submissions import masking
+
+    names = masking.case_values(case)
+    return lambda text: masking.mask(text, names) if text else text
+
+
 def can_see_tracking_code(user):
     """The tracking code is the submitter's credential: only station staff, who hand over the
     receipt slip, ever see it. Departments and deputies could otherwise rate their own work."""

@@ -121,3 +121,26 @@ def test_site_history_shows_case_entries_only_within_scope(world):
         assert theirs.reference not in body and "别的单位的诉求" not in body, url
     committee = client_for(users["committee"]).get("/admin/reports/site-history/").text
     assert theirs.reference in committee
+
+
+@pytest.mark.django_db
+def test_free_text_is_masked_for_roles_without_contact_rights(world):
+    """Submitters type phones, names and home addresses into the text itself."""
+    users = world["users"]
+    secrets = ("13812345678", "张建国", "星湖街300号5幢600室", "wxid_zjg1980")
+    case = make_case(
+        title="张建国经理反映13812345678",
+        description="请联系张建国经理，电话138-1234-5678，微信wxid_zjg1980。",
+        place="星湖街300号5幢600室",
+        submitter_name="李四",
+    )
+    case = workflow.accept(case, users["staff"])
+    case = workflow.assign(case, users["committee"], world["a"])
+    workflow.add_note(case, users["staff"], "已致电13812345678，张建国经理说周五前答复")
+    handler_page = client_for(users["a"]).get(f"/admin/cases/{case.pk}/").text
+    for secret in secrets + ("138-1234-5678", "李四"):
+        assert secret not in handler_page, secret
+    assert "反映" in handler_page and "经理" in handler_page  # the rest of the text is kept
+    staff_page = client_for(users["staff"]).get(f"/admin/cases/{case.pk}/").text
+    for secret in secrets:
+        assert secret in staff_page, secret
