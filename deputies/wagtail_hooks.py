@@ -11,7 +11,6 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from deputies import admin_views
 from deputies.models import Deputy, Enterprise, ReceptionDay, Station
-from portal.exports import SafeSpreadsheetExportMixin
 from portal.menu import PermissionMenuItem
 
 
@@ -50,7 +49,7 @@ class DeputyViewSet(SnippetViewSet):
     menu_order = 100
 
 
-class EnterpriseIndexView(SafeSpreadsheetExportMixin, IndexView):
+class EnterpriseIndexView(IndexView):
     @property
     def header_more_buttons(self):
         buttons = super().header_more_buttons

@@ -7,8 +7,11 @@ open the export. :func:`neutralise` is the one place that prevents this: such te
 leading apostrophe, which makes it plain text in every spreadsheet program. Every exporter
 uses it:
 
-- Wagtail listings with ``list_export`` (CSV and XLSX): their index view mixes in
-  :class:`SafeSpreadsheetExportMixin`.
+- Every Wagtail download (CSV and XLSX): listings with ``list_export`` and Wagtail's own
+  reports (site history, locked and aging pages …) alike. They all write cells through
+  ``SpreadsheetExportMixin``, which :func:`guard_wagtail_exports` wraps once at start-up
+  (``PortalConfig.ready``): Wagtail's report views cannot be subclassed from a hook, and one
+  guard on the shared mixin also covers any listing added later.
 - The streamed ledgers: ``submissions.xlsx_stream`` neutralises every text cell it writes.
 - Other openpyxl workbooks: rows are appended through :func:`safe_row`.
 
@@ -37,13 +40,22 @@ def safe_row(values):
     return [neutralise(value) for value in values]
 
 
-class SafeSpreadsheetExportMixin:
-    """Mix into a Wagtail IndexView (before it) whose viewset has ``list_export``: every
-    exported cell, CSV and XLSX, headings included, passes through :func:`neutralise` after
-    Wagtail's own preprocessing (which keeps numbers and dates as they are)."""
+def guard_wagtail_exports():
+    """Make every cell and heading Wagtail exports pass through :func:`neutralise`, after
+    Wagtail's own preprocessing (which keeps numbers and dates as they are). Idempotent."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin, "_formula_guard", False):
+        return
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+    heading = SpreadsheetExportMixin.get_heading
 
     def preprocess_field_value(self, field, value, export_format):
-        return neutralise(super().preprocess_field_value(field, value, export_format))
+        return neutralise(preprocess(self, field, value, export_format))
 
     def get_heading(self, queryset, field):
-        return neutralise(super().get_heading(queryset, field))
+        return neutralise(heading(self, queryset, field))
+
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+    SpreadsheetExportMixin.get_heading = get_heading
+    SpreadsheetExportMixin._formula_guard = True

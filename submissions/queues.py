@@ -16,7 +16,6 @@ from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from portal.exports import SafeSpreadsheetExportMixin
 from submissions import roles
 from submissions.models import Assignment, Case, Category, Department
 
@@ -91,7 +90,7 @@ class DueColumn(Column):
         return context
 
 
-class QueueIndexView(SafeSpreadsheetExportMixin, IndexView):
+class QueueIndexView(IndexView):
     queue = None
 
     @property

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.base import ViewSet
 
-from portal.exports import FORMULA_STARTS, SafeSpreadsheetExportMixin, neutralise, safe_row
+from portal.exports import FORMULA_STARTS, neutralise, safe_row
 from submissions import roles, workflow
 from submissions.ledgers import LEDGERS
 from submissions.models import Assignment, Case, Category, Committee
@@ -109,11 +109,33 @@ def exporting_viewsets():
     ]
 
 
-def test_every_wagtail_listing_that_exports_uses_the_safe_mixin():
+def test_every_wagtail_export_goes_through_the_guard():
+    """Listings and Wagtail's own reports share SpreadsheetExportMixin; the guard wraps it."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+    from wagtail.admin.views.reports.audit_logging import LogEntriesView
+
     exporting = exporting_viewsets()
     assert {type(viewset).__name__ for viewset in exporting} >= {"EnterpriseViewSet", "AllQueue"}
-    for viewset in exporting:
-        assert issubclass(viewset.index_view_class, SafeSpreadsheetExportMixin), viewset
+    for view in [viewset.index_view_class for viewset in exporting] + [LogEntriesView]:
+        assert issubclass(view, SpreadsheetExportMixin), view
+        assert view.preprocess_field_value is SpreadsheetExportMixin.preprocess_field_value
+    assert SpreadsheetExportMixin._formula_guard
+
+
+@pytest.mark.django_db
+def test_the_site_history_report_quotes_a_planted_formula(client, admin_user):
+    """A log entry's label is the object's name, typed or imported: =… must not run."""
+    from wagtail.log_actions import log
+
+    enterprise = EnterpriseFactory(name='=HYPERLINK("http://x","点我")')
+    log(instance=enterprise, action="wagtail.edit", user=admin_user)
+    client.force_login(admin_user)
+    for export in ("csv", "xlsx"):
+        response = client.get("/admin/reports/site-history/", {"export": export})
+        rows = read_csv(response) if export == "csv" else read_xlsx(response)
+        labels = [v for row in rows for v, _kind in row if isinstance(v, str) and "HYPERLINK" in v]
+        assert labels and not unsafe_cells(rows), export
+        assert all(label.startswith("'=") for label in labels), labels
 
 
 # Every exporter, end to end ------------------------------------------------------------------

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "submissions",
     "visits",
     "disclosure",
+    "portal",
     "crispy_forms",
     "crispy_bootstrap5",
     "wagtail.contrib.settings",

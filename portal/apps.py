@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """The project package as an app, for what belongs to no single app."""
+
+    name = "portal"
+    verbose_name = "Portal"
+
+    def ready(self):
+        from portal.exports import guard_wagtail_exports
+
+        guard_wagtail_exports()
