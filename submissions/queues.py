@@ -90,6 +90,17 @@ class DueColumn(Column):
         return context
 
 
+class ReaderTextColumn(Column):
+    """Free text as the signed-in reader may read it: masked for roles without contact rights
+    (roles.reader_mask), since submitters type phones and names into titles."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        shown = roles.reader_mask(parent_context["request"].user, instance)
+        context["value"] = shown(context["value"])
+        return context
+
+
 class QueueIndexView(IndexView):
     queue = None
 
@@ -99,7 +110,9 @@ class QueueIndexView(IndexView):
 
     def get_base_queryset(self):
         queryset = self.queue.cases(self.request.user)
-        return queryset.select_related("category", "current_assignment__lead_department")
+        return queryset.select_related(
+            "category", "enterprise", "current_assignment__lead_department"
+        )
 
 
 class CaseQueue(ModelViewSet):
@@ -155,7 +168,7 @@ class CaseQueue(ModelViewSet):
                 sort_key="reference",
                 get_url=lambda case: reverse("submissions_case", args=[case.pk]),
             ),
-            Column("title", label=_("Title")),
+            ReaderTextColumn("title", label=_("Title")),
             Column("category", label=_("Category")),
             Column("status", label=_("Status"), accessor="get_status_display"),
             DateColumn("received_on", label=_("Date received"), sort_key="received_on"),

@@ -144,3 +144,16 @@ def test_free_text_is_masked_for_roles_without_contact_rights(world):
     staff_page = client_for(users["staff"]).get(f"/admin/cases/{case.pk}/").text
     for secret in secrets:
         assert secret in staff_page, secret
+
+
+@pytest.mark.django_db
+def test_queue_titles_are_masked_for_roles_without_contact_rights(world):
+    users = world["users"]
+    case = make_case(title="张建国经理反映13812345678路灯不亮")
+    case = workflow.accept(case, users["staff"])
+    workflow.assign(case, users["committee"], world["a"])
+    listing = client_for(users["a"]).get("/admin/cases/claims/").text
+    assert "路灯不亮" in listing
+    assert "13812345678" not in listing and "张建国" not in listing
+    staff_listing = client_for(users["committee"]).get("/admin/cases/claims/").text
+    assert "张建国经理反映13812345678路灯不亮" in staff_listing
