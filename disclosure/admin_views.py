@@ -24,7 +24,7 @@ def can_generate(user):
     """Station staff make notices; they need to be able to add pages under the list."""
     index = DisclosureIndexPage.objects.order_by("path").first()
     return (
-        (user.is_superuser or roles.STAFF in roles.roles_of(user))
+        user.has_perm(roles.SCREEN)
         and index is not None
         and index.permissions_for_user(user).can_add_subpage()
     )

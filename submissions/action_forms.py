@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from submissions import roles, workflow
+from submissions import workflow
 from submissions.forms import text_field
-from submissions.models import Assignment, Committee, Department, Feedback
+from submissions.models import Assignment, Case, Committee, Department, Feedback
 
 REPLY_DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 REPLY_DOCUMENT_MAX = 10 * 1024 * 1024
@@ -79,7 +79,7 @@ class MergeForm(ActionForm):
     def clean_target(self):
         reference = self.cleaned_data["target"].strip().upper()
         target = (
-            roles.visible_cases(self.user)
+            Case.objects.visible_to(self.user)
             .filter(reference=reference)
             .exclude(pk=self.case.pk)
             .first()

@@ -26,14 +26,14 @@ from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
 from submissions.intake import create_case
 from submissions.ledgers import LEDGERS
-from submissions.models import Assignment, CasePhoto
+from submissions.models import Assignment, Case, CasePhoto
 
 view_cases = permission_required("submissions.view_case", raise_exception=True)
 
 
 def visible_case(user, pk):
     """The case if this user's role lets them see it; 404 otherwise, whatever the URL."""
-    queryset = roles.visible_cases(user).select_related(
+    queryset = Case.objects.visible_to(user).select_related(
         "category",
         "deputy",
         "enterprise",
@@ -56,7 +56,7 @@ def record_case(request):
             **form.case_fields(),
         )
         return redirect("submissions_case", case.pk)
-    recent = roles.visible_cases(request.user).select_related("category")[:10]
+    recent = Case.objects.visible_to(request.user).select_related("category")[:10]
     return render(request, "submissions/admin/record.html", {"form": form, "recent": recent})
 
 
@@ -138,7 +138,7 @@ def case_action(request, pk, action):
         messages.success(
             request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[action]}
         )
-    if not roles.visible_cases(request.user).filter(pk=pk).exists():
+    if not Case.objects.visible_to(request.user).filter(pk=pk).exists():
         # Returned as not the department's remit (by this user or a colleague a moment
         # earlier): the case has left their scope, so go back to their list.
         return redirect("claims:index")
@@ -168,14 +168,16 @@ def private_file(file, content_type):
 @view_cases
 def case_photo(request, pk):
     """The only way to a stored photo: private storage has no public URL."""
-    photo = get_object_or_404(CasePhoto, pk=pk, case__in=roles.visible_cases(request.user))
+    photo = get_object_or_404(CasePhoto, pk=pk, case__in=Case.objects.visible_to(request.user))
     return private_file(photo.file, "image/jpeg")
 
 
 @never_cache
 @view_cases
 def reply_document(request, pk):
-    assignment = get_object_or_404(Assignment, pk=pk, case__in=roles.visible_cases(request.user))
+    assignment = get_object_or_404(
+        Assignment, pk=pk, case__in=Case.objects.visible_to(request.user)
+    )
     if not assignment.reply_document or not (
         roles.visible_rounds(request.user, assignment.case).filter(pk=pk).exists()
     ):

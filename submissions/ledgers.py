@@ -110,7 +110,7 @@ def export(kind, user, cases=None):
     ledger = LEDGERS[kind]
     personal = ledger["personal"] and roles.can_see_contact_details(user)
     columns = ledger["columns"] + ([(h, _via(ledger, f)) for h, f in PERSONAL] if personal else [])
-    rows = ledger["rows"](cases if cases is not None else roles.visible_cases(user))
+    rows = ledger["rows"](cases if cases is not None else Case.objects.visible_to(user))
     count = rows.count()
     LedgerExport.objects.create(user=user, ledger=kind, rows=count, with_personal_data=personal)
 

@@ -29,6 +29,26 @@ class Category(models.Model):
         return self.name
 
 
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cases this user may see: the one place case queries are scoped by role."""
+        from submissions.roles import case_scope
+
+        condition = case_scope(user)
+        return self if condition is None else self.filter(condition)
+
+    def overdue(self, now=None):
+        """Derived, never stored: the open round's deadline has passed."""
+        return self.filter(
+            current_assignment__due_at__lt=now or timezone.now(),
+            current_assignment__replied_at__isnull=True,
+            current_assignment__returned_at__isnull=True,
+        )
+
+    def not_overdue(self, now=None):
+        return self.exclude(pk__in=self.overdue(now).values("pk"))
+
+
 class Case(models.Model):
     class Kind(models.TextChoices):
         PROBLEM = "problem", _("Problem")
@@ -137,6 +157,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -145,6 +167,20 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["station", "year", "sequence"], name="unique_case_sequence"
             ),
+        ]
+        # The rights roles are made of (roles.py); groups in Wagtail's admin bundle them.
+        permissions = [
+            ("see_all_cases", _("Can see every case")),
+            ("see_addressed_cases", _("Can see the cases addressed to them as a deputy")),
+            ("act_for_department", _("Can sign for, return and reply to their department's cases")),
+            ("see_contact_details", _("Can see submitters' contact details")),
+            ("see_tracking_code", _("Can see tracking codes and print receipt slips")),
+            ("screen_cases", _("Can accept, reject and merge incoming cases")),
+            ("assign_cases", _("Can assign cases, review replies and decide extensions")),
+            ("record_follow_up", _("Can record a submitter's rating from a follow-up call")),
+            ("close_cases", _("Can close a case after the feedback period")),
+            ("add_case_note", _("Can add follow-up notes")),
+            ("supervise_cases", _("Can put cases under key supervision")),
         ]
         # Period filters of the statistics and the director's report
         indexes = [models.Index(fields=["created_at"], name="case_created_idx")]
@@ -546,10 +582,8 @@ class CaseLogEntryManager(BaseLogEntryManager):
 
     def viewable_by_user(self, user):
         """Wagtail's site-history report and its exports read through this: a case's log
-        entries are visible to exactly those who may see the case (roles.visible_cases)."""
-        from submissions.roles import visible_cases
-
-        return self.filter(case__in=visible_cases(user).values("pk"))
+        entries are visible to exactly those who may see the case."""
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
 
     def for_instance(self, instance):
         return self.filter(case=instance)

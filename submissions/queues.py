@@ -1,6 +1,6 @@
 """The queues of the three lists, as Wagtail listings: one ModelViewSet per queue.
 
-Every queue starts from roles.visible_cases(), so a department's handler can list and export
+Every queue starts from Case.objects.visible_to(), so a department's handler can list and export
 only their department's cases whatever queue or URL they open.
 """
 
@@ -53,17 +53,7 @@ class CaseFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        overdue = overdue_q()
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-
-def overdue_q():
-    """Derived, never stored: the open round's deadline has passed."""
-    return Q(
-        current_assignment__due_at__lt=timezone.now(),
-        current_assignment__replied_at__isnull=True,
-        current_assignment__returned_at__isnull=True,
-    )
+        return queryset.overdue() if value else queryset.not_overdue()
 
 
 def due_band(assignment, now=None):
@@ -147,7 +137,8 @@ class CaseQueue(ModelViewSet):
         "get_status_display": "状态",
     }
     statuses = ()  # the statuses this queue lists; empty means all
-    visible_to = {roles.STAFF, roles.COMMITTEE, roles.HANDLER, roles.DEPUTY}
+    # The rights, any of which shows the queue in the menu and on the dashboard.
+    rights = {roles.SEE_ALL, roles.ACT_FOR_DEPARTMENT, roles.SEE_ADDRESSED}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,8 +167,14 @@ class CaseQueue(ModelViewSet):
 
     @classmethod
     def cases(cls, user):
-        queryset = roles.visible_cases(user)
+        queryset = Case.objects.visible_to(user)
         return queryset.filter(status__in=cls.statuses) if cls.statuses else queryset
+
+    @classmethod
+    def is_shown_to(cls, user):
+        return user.has_perm("submissions.view_case") and any(
+            user.has_perm(right) for right in cls.rights
+        )
 
     @classmethod
     def count(cls, user):
@@ -189,9 +186,7 @@ class CaseQueue(ModelViewSet):
 
         class QueueMenuItem(MenuItem):
             def is_shown(self, request):
-                return bool(roles.roles_of(request.user) & queue.visible_to) and (
-                    request.user.has_perm("submissions.view_case")
-                )
+                return queue.is_shown_to(request.user)
 
             def render_component(self, request):
                 component = super().render_component(request)
@@ -214,7 +209,7 @@ class ClaimQueue(CaseQueue):
         ]
 
 
-def queue(name, label, statuses=(), visible_to=None, base=CaseQueue, **extra):
+def queue(name, label, statuses=(), rights=None, base=CaseQueue, **extra):
     attrs = {
         "name": name,
         "menu_label": label,
@@ -222,8 +217,8 @@ def queue(name, label, statuses=(), visible_to=None, base=CaseQueue, **extra):
         "url_prefix": f"cases/{name}",
         **extra,
     }
-    if visible_to is not None:
-        attrs["visible_to"] = visible_to
+    if rights is not None:
+        attrs["rights"] = rights
     return type(f"{name.title()}Queue", (base,), attrs)
 
 
@@ -233,29 +228,26 @@ class SupervisionQueue(ClaimQueue):
         continued = Q(current_assignment__supervision=Assignment.Supervision.CONTINUED) | Q(
             key_supervised=True
         )
-        return roles.visible_cases(user).filter(status=S.ASSIGNED).filter(continued | overdue_q())
+        cases = Case.objects.visible_to(user).filter(status=S.ASSIGNED)
+        return cases.filter(continued | Q(pk__in=cases.overdue().values("pk")))
 
 
+SCREENING = {roles.SCREEN, roles.ASSIGN}  # the station and the committee
 QUEUES = [
-    queue("intake", _("Intake (待受理)"), [S.SUBMITTED], {roles.STAFF, roles.COMMITTEE}),
-    queue("problems", _("Problem list (问题清单)"), [S.LISTED], {roles.STAFF, roles.COMMITTEE}),
+    queue("intake", _("Intake (待受理)"), [S.SUBMITTED], SCREENING),
+    queue("problems", _("Problem list (问题清单)"), [S.LISTED], SCREENING),
     queue("claims", _("Claim list (认领清单)"), [S.ASSIGNED], base=ClaimQueue),
-    queue("review", _("Replies to review (待审核答复)"), [S.REPLIED], {roles.COMMITTEE}),
-    queue(
-        "feedback",
-        _("Awaiting feedback (待评价)"),
-        [S.AWAITING_FEEDBACK],
-        {roles.STAFF, roles.COMMITTEE},
-    ),
+    queue("review", _("Replies to review (待审核答复)"), [S.REPLIED], {roles.ASSIGN}),
+    queue("feedback", _("Awaiting feedback (待评价)"), [S.AWAITING_FEEDBACK], SCREENING),
     queue(
         "supervision",
         _("Continued supervision (持续督办)"),
         base=SupervisionQueue,
-        visible_to={roles.COMMITTEE, roles.STAFF},
+        rights=SCREENING,
     ),
     # A department's handler works from the claim list only (their menu shows nothing else).
-    queue("closed", _("Closed (已销号)"), [S.CLOSED], {roles.STAFF, roles.COMMITTEE, roles.DEPUTY}),
-    queue("all", _("All cases"), visible_to={roles.STAFF, roles.COMMITTEE, roles.DEPUTY}),
+    queue("closed", _("Closed (已销号)"), [S.CLOSED], {roles.SEE_ALL, roles.SEE_ADDRESSED}),
+    queue("all", _("All cases"), rights={roles.SEE_ALL, roles.SEE_ADDRESSED}),
 ]
 
 

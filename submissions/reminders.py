@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from submissions import notify, roles
 from submissions.models import Assignment, Case
-from submissions.queues import overdue_q
 
 EMAIL = "email"
 
@@ -33,7 +32,8 @@ def department_recipients(department):
 def committee_recipients():
     return sorted(
         get_user_model()
-        .objects.filter(groups__name=roles.COMMITTEE, is_active=True)
+        .objects.with_perm(roles.ASSIGN, include_superusers=False)
+        .filter(is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
@@ -80,9 +80,9 @@ def queue_digest(now):
     year, week, _ = timezone.localtime(now).isocalendar()
     counts = {status: Case.objects.filter(status=status).count() for status in Case.Status.values}
     overdue = list(
-        Case.objects.filter(overdue_q(), status=Case.Status.ASSIGNED).select_related(
-            "current_assignment__lead_department"
-        )[:50]
+        Case.objects.overdue()
+        .filter(status=Case.Status.ASSIGNED)
+        .select_related("current_assignment__lead_department")[:50]
     )
     context = {"week": f"{year}年第{week}周", "counts": counts, "overdue": overdue}
     return sum(

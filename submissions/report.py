@@ -8,7 +8,6 @@ from django.db.models import Q
 
 from submissions.deadlines import SHANGHAI
 from submissions.models import Assignment, Case, CaseEvent, Feedback
-from submissions.queues import overdue_q
 
 GOOD = {Feedback.Rating.SATISFIED, Feedback.Rating.BASICALLY_SATISFIED}
 
@@ -65,7 +64,7 @@ def build(start, end):
     good = sum(f.rating in GOOD for f in feedback)
     attention = (
         Case.objects.filter(
-            overdue_q()
+            Q(pk__in=Case.objects.overdue().values("pk"))
             | Q(feedback__rating=Feedback.Rating.UNSATISFIED, feedback__created_at__lt=finish)
         )
         .distinct()

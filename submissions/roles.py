@@ -1,4 +1,10 @@
-"""Who may see and do what with cases. Roles are Django groups; see DESIGN §5."""
+"""Who may see and do what with cases (DESIGN §5).
+
+Rights are custom permissions on Case (``Case.Meta.permissions``), checked with
+``user.has_perm`` here and nowhere else by name: a role group only bundles them, so renaming a
+group in Wagtail's Groups screen changes nothing. The group names below are the bundles the
+migrations and the demo create.
+"""
 
 from django.db.models import Q
 
@@ -9,12 +15,33 @@ DEPUTY = "人大代表"
 EDITOR = "编辑"
 MODERATOR = "审核员"
 
+# The rights, as "app_label.codename"; Case.Meta.permissions declares them.
+SEE_ALL = "submissions.see_all_cases"
+SEE_ADDRESSED = "submissions.see_addressed_cases"
+ACT_FOR_DEPARTMENT = "submissions.act_for_department"
+SEE_CONTACTS = "submissions.see_contact_details"
+SEE_TRACKING_CODE = "submissions.see_tracking_code"
+SCREEN = "submissions.screen_cases"
+ASSIGN = "submissions.assign_cases"
+RECORD_FOLLOW_UP = "submissions.record_follow_up"
+CLOSE = "submissions.close_cases"
+ADD_NOTE = "submissions.add_case_note"
+SUPERVISE = "submissions.supervise_cases"
+
 # Permissions each role's group gets; the data migration applies exactly these, in code.
 GROUP_PERMISSIONS = {
     STAFF: [
         "wagtailadmin.access_admin",
         "submissions.add_case",
         "submissions.view_case",
+        SEE_ALL,
+        SEE_CONTACTS,
+        SEE_TRACKING_CODE,
+        SCREEN,
+        RECORD_FOLLOW_UP,
+        CLOSE,
+        ADD_NOTE,
+        SUPERVISE,
         "submissions.view_category",
         "submissions.add_category",
         "submissions.change_category",
@@ -37,6 +64,12 @@ GROUP_PERMISSIONS = {
     COMMITTEE: [
         "wagtailadmin.access_admin",
         "submissions.view_case",
+        SEE_ALL,
+        SEE_CONTACTS,
+        ASSIGN,
+        CLOSE,
+        ADD_NOTE,
+        SUPERVISE,
         "submissions.view_category",
         "submissions.view_department",
         "submissions.add_department",
@@ -52,11 +85,11 @@ GROUP_PERMISSIONS = {
         "submissions.change_calendaroverride",
         *[f"visits.view_{model}" for model in ("visit", "visitteam", "visitcampaign", "visitplan")],
     ],
-    HANDLER: ["wagtailadmin.access_admin", "submissions.view_case"],
+    HANDLER: ["wagtailadmin.access_admin", "submissions.view_case", ACT_FOR_DEPARTMENT],
     # Wagtail's migrations give its page groups admin access; a flushed database needs it again.
     EDITOR: ["wagtailadmin.access_admin"],
     MODERATOR: ["wagtailadmin.access_admin"],
-    DEPUTY: ["wagtailadmin.access_admin", "submissions.view_case"],
+    DEPUTY: ["wagtailadmin.access_admin", "submissions.view_case", SEE_ADDRESSED, ADD_NOTE],
 }
 # Wagtail's own page groups, renamed to the names this station uses.
 RENAMED_WAGTAIL_GROUPS = {"Editors": EDITOR, "Moderators": MODERATOR}
@@ -101,17 +134,6 @@ def rebuild_role_groups():
     ensure_role_groups(Group, Permission)
 
 
-def roles_of(user):
-    """The set of role names the user has; a superuser has them all."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return {STAFF, COMMITTEE, HANDLER, DEPUTY}
-    if not hasattr(user, "_case_roles"):
-        user._case_roles = set(user.groups.values_list("name", flat=True))
-    return user._case_roles
-
-
 def profile_of(user):
     from submissions.models import StaffProfile
 
@@ -132,7 +154,7 @@ def deputy_of(user):
 
 def can_see_contact_details(user):
     """Submitter names and phones: only roles that need them to do their work."""
-    return bool(roles_of(user) & {STAFF, COMMITTEE}) or user.is_superuser
+    return user.has_perm(SEE_CONTACTS)
 
 
 def reader_mask(user, case):
@@ -150,7 +172,17 @@ def reader_mask(user, case):
 def can_see_tracking_code(user):
     """The tracking code is the submitter's credential: only station staff, who hand over the
     receipt slip, ever see it. Departments and deputies could otherwise rate their own work."""
-    return STAFF in roles_of(user)
+    return user.has_perm(SEE_TRACKING_CODE)
+
+
+def acting_department(user):
+    """The department a handler's login acts for, if it holds the right to act for one."""
+    return department_of(user) if user.has_perm(ACT_FOR_DEPARTMENT) else None
+
+
+def addressed_deputy(user):
+    """The deputy a deputy's login is, if it holds the right to see cases addressed to them."""
+    return deputy_of(user) if user.has_perm(SEE_ADDRESSED) else None
 
 
 def handled_rounds(department):
@@ -165,11 +197,11 @@ def handled_rounds(department):
 
 def returned_by_own_department(user, case_pk):
     """Whether the case left this handler's scope because their department returned it."""
-    from submissions.models import Assignment
+    from submissions.models import Assignment, Case
 
-    department = department_of(user) if HANDLER in roles_of(user) else None
+    department = acting_department(user)
     return bool(department) and (
-        not visible_cases(user).filter(pk=case_pk).exists()
+        not Case.objects.visible_to(user).filter(pk=case_pk).exists()
         and Assignment.objects.filter(
             case_id=case_pk, lead_department=department, returned_at__isnull=False
         ).exists()
@@ -180,12 +212,11 @@ def visible_rounds(user, case):
     """The case's rounds this user may read: every round for station staff, the committee and
     the addressed deputy; for a department, only the rounds it handled."""
     rounds = case.assignments.all()
-    roles = roles_of(user)
-    if user.is_superuser or roles & {STAFF, COMMITTEE}:
+    if user.has_perm(SEE_ALL):
         return rounds
-    if DEPUTY in roles and (deputy := deputy_of(user)) and case.deputy_id == deputy.pk:
+    if (deputy := addressed_deputy(user)) and case.deputy_id == deputy.pk:
         return rounds
-    department = department_of(user) if HANDLER in roles else None
+    department = acting_department(user)
     if department is None:
         return rounds.none()
     return rounds.filter(pk__in=handled_rounds(department).values("pk"))
@@ -209,18 +240,17 @@ def visible_events(user, case, rounds):
     return events.filter(condition)
 
 
-def visible_cases(user, queryset=None):
-    """Every case query for a logged-in user goes through this: departments see their own
-    cases, deputies the ones addressed to them, station staff and the committee all."""
-    from submissions.models import Case
-
-    queryset = Case.objects.all() if queryset is None else queryset
-    roles = roles_of(user)
-    if user.is_superuser or roles & {STAFF, COMMITTEE}:
-        return queryset
+def case_scope(user):
+    """The condition every case query for a signed-in user is filtered by (through
+    ``Case.objects.visible_to``): everything for those who see all cases, a department's own
+    rounds for a handler, the cases addressed to a deputy; None means no filter."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if user.has_perm(SEE_ALL):
+        return None
     condition = Q(pk__in=[])
-    if HANDLER in roles and (department := department_of(user)):
+    if department := acting_department(user):
         condition |= Q(pk__in=handled_rounds(department).values("case"))
-    if DEPUTY in roles and (deputy := deputy_of(user)):
+    if deputy := addressed_deputy(user):
         condition |= Q(deputy=deputy)
-    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+    return condition

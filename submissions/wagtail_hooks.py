@@ -75,20 +75,18 @@ def register_report_menu_item():
     )
 
 
-# Wagtail's reports each role has a use for. Editors and moderators keep Wagtail's own page
+# Wagtail's reports a role has a use for. Those with page rights keep Wagtail's own page
 # reports (Wagtail checks their page permissions); the site history scopes case entries per
-# case (CaseLogEntry), but handlers and deputies work from their own lists and get none.
-REPORTS_FOR_ROLE = {roles.STAFF: {"site-history"}, roles.COMMITTEE: {"site-history"}}
-PAGE_ROLES = {roles.EDITOR, roles.MODERATOR}
-
-
+# case (CaseLogEntry), yet only those who oversee every case have a use for it: handlers and
+# deputies work from their own lists.
 @hooks.register("construct_reports_menu")
 def reports_for_role(request, menu_items):
+    from wagtail.permissions import page_permission_policy
+
     user = request.user
-    user_roles = roles.roles_of(user)
-    if user.is_superuser or user_roles & PAGE_ROLES:
+    if page_permission_policy.user_has_any_permission(user, ["add", "change", "publish"]):
         return
-    allowed = set().union(*(REPORTS_FOR_ROLE.get(role, set()) for role in user_roles))
+    allowed = {"site-history"} if user.has_perm(roles.SEE_ALL) else set()
     menu_items[:] = [item for item in menu_items if item.name in allowed]
 
 
@@ -123,7 +121,7 @@ class QueueCountsPanel(Component):
         from submissions.queues import QUEUES
 
         user = self.request.user
-        shown = [q for q in QUEUES if roles.roles_of(user) & q.visible_to]
+        shown = [q for q in QUEUES if q.is_shown_to(user)]
         return {
             "queues": [(q.menu_label, reverse(f"{q.name}:index"), q.count(user)) for q in shown]
         }

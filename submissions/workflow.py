@@ -21,26 +21,26 @@ from submissions.models import Assignment, Case, CaseEvent, Feedback
 logger = logging.getLogger(__name__)
 S = Case.Status
 A = CaseEvent.Action
-PUBLIC = "public"  # the submitter, through /track/
 
-# action: (statuses it starts from, roles that may take it)
+# action: (statuses it starts from, the right a signed-in actor needs)
 TRANSITIONS = {
-    "accept": ({S.SUBMITTED}, {roles.STAFF}),
-    "reject": ({S.SUBMITTED}, {roles.STAFF}),
-    "merge": ({S.SUBMITTED, S.LISTED}, {roles.STAFF}),
-    "assign": ({S.LISTED}, {roles.COMMITTEE}),
-    "sign": ({S.ASSIGNED}, {roles.HANDLER}),
-    "return": ({S.ASSIGNED}, {roles.HANDLER}),
-    "reply": ({S.ASSIGNED}, {roles.HANDLER}),
-    "approve": ({S.REPLIED}, {roles.COMMITTEE}),
-    "send_back": ({S.REPLIED}, {roles.COMMITTEE}),
-    "rate": ({S.AWAITING_FEEDBACK}, {PUBLIC, roles.STAFF}),
-    "close": ({S.AWAITING_FEEDBACK}, {roles.COMMITTEE, roles.STAFF}),
-    "note": (set(S.values), {roles.DEPUTY, roles.STAFF, roles.COMMITTEE}),
-    "request_extension": ({S.ASSIGNED}, {roles.HANDLER}),
-    "decide_extension": ({S.ASSIGNED}, {roles.COMMITTEE}),
-    "key_supervision": (set(S.values) - {S.REJECTED, S.MERGED}, {roles.COMMITTEE, roles.STAFF}),
+    "accept": ({S.SUBMITTED}, roles.SCREEN),
+    "reject": ({S.SUBMITTED}, roles.SCREEN),
+    "merge": ({S.SUBMITTED, S.LISTED}, roles.SCREEN),
+    "assign": ({S.LISTED}, roles.ASSIGN),
+    "sign": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
+    "return": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
+    "reply": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
+    "approve": ({S.REPLIED}, roles.ASSIGN),
+    "send_back": ({S.REPLIED}, roles.ASSIGN),
+    "rate": ({S.AWAITING_FEEDBACK}, roles.RECORD_FOLLOW_UP),
+    "close": ({S.AWAITING_FEEDBACK}, roles.CLOSE),
+    "note": (set(S.values), roles.ADD_NOTE),
+    "request_extension": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
+    "decide_extension": ({S.ASSIGNED}, roles.ASSIGN),
+    "key_supervision": (set(S.values) - {S.REJECTED, S.MERGED}, roles.SUPERVISE),
 }
+PUBLIC_ACTIONS = {"rate"}  # what the submitter does online (actor None), through /track/
 
 # action: the timeline event it writes
 EVENTS = {
@@ -98,9 +98,8 @@ class WorkflowError(Exception):
 
 def refusal(case, actor, action):
     """Why actor may not take action on case now, or None if they may."""
-    statuses, allowed = TRANSITIONS[action]
-    actor_roles = {PUBLIC} if actor is None else roles.roles_of(actor)
-    if not actor_roles & allowed:
+    statuses, right = TRANSITIONS[action]
+    if not (action in PUBLIC_ACTIONS if actor is None else actor.has_perm(right)):
         return _("You do not have the role needed for this action.")
     if action == "rate" and case.status != S.AWAITING_FEEDBACK and case.feedback.exists():
         return _("This case has already been rated.")
@@ -116,7 +115,7 @@ def refusal(case, actor, action):
     scoped = actor is not None and not actor.is_superuser
     current = case.current_assignment
     if action in HANDLER_ACTIONS:
-        department = roles.department_of(actor) if scoped else None
+        department = roles.acting_department(actor) if scoped else None
         if scoped and (department is None or current.lead_department_id != department.pk):
             return _("Only the lead department of the current round may do this.")
         if action == "sign" and current.signed_at:
@@ -136,8 +135,8 @@ def refusal(case, actor, action):
         current.extension_until and current.extension_granted is None
     ):
         return _("No extension request is waiting for a decision.")
-    if action == "note" and scoped and not actor_roles & {roles.STAFF, roles.COMMITTEE}:
-        deputy = roles.deputy_of(actor)
+    if action == "note" and not actor.has_perm(roles.SEE_ALL):
+        deputy = roles.addressed_deputy(actor)
         if deputy is None or case.deputy_id != deputy.pk:
             return _("You can add notes only to cases addressed to you.")
     return None

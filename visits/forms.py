@@ -40,7 +40,8 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = (
             get_user_model()
-            .objects.filter(groups__name=roles.STAFF, is_active=True)
+            .objects.with_perm(roles.SCREEN, include_superusers=False)
+            .filter(is_active=True)
             .order_by("username")
         )
 
