@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portal.columns import AbsoluteDateColumn
 from submissions import roles
 from submissions.models import Assignment, Case, Category, Department
 
@@ -98,6 +99,14 @@ class QueueIndexView(IndexView):
     def page_title(self):
         return self.queue.menu_label
 
+    def order_queryset(self, queryset):
+        # A reference is <prefix>-<year>-<sequence>: sorting its text would put 10000 before
+        # 9999, so "by reference" means by year, then sequence.
+        if self.ordering in ("reference", "-reference"):
+            sign = "-" if self.ordering.startswith("-") else ""
+            return queryset.order_by(f"{sign}year", f"{sign}sequence", f"{sign}station_id")
+        return super().order_queryset(queryset)
+
     def get_base_queryset(self):
         queryset = self.queue.cases(self.request.user)
         return queryset.select_related(
@@ -162,7 +171,7 @@ class CaseQueue(ModelViewSet):
             ReaderTextColumn("title", label=_("Title")),
             Column("category", label=_("Category")),
             Column("status", label=_("Status"), accessor="get_status_display"),
-            DateColumn("received_on", label=_("Date received"), sort_key="received_on"),
+            AbsoluteDateColumn("received_on", label=_("Date received"), sort_key="received_on"),
         ]
 
     @classmethod

@@ -258,3 +258,20 @@ def test_claim_list_bands_say_it_in_colour_and_words(client, world, due_in, leve
     cell = html[html.index('class="due-band') :]
     cell = cell[: cell.index("</span>")]
     assert f"due-band--{level}" in cell and words in cell
+
+
+@pytest.mark.django_db
+def test_queues_show_absolute_dates_and_sort_references_by_number(client, world):
+    from submissions.models import Case
+
+    first = make_case(world["station"], title="第一件")
+    second = make_case(world["station"], title="第二件")
+    # a year's ten-thousandth case: its reference text sorts before the 9,999th
+    Case.objects.filter(pk=first.pk).update(sequence=9999, reference="T-2026-9999")
+    Case.objects.filter(pk=second.pk).update(sequence=10000, reference="T-2026-10000")
+    Case.objects.filter(pk=first.pk).update(received_on=datetime.date(2026, 12, 3))
+    html = login(client, world["users"]["staff"]).get("/admin/cases/all/?ordering=reference").text
+    assert html.index("T-2026-9999") < html.index("T-2026-10000")
+    html = client.get("/admin/cases/all/?ordering=-reference").text
+    assert html.index("T-2026-10000") < html.index("T-2026-9999")
+    assert "2026年12月3日" in html and "之前" not in html
