@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.urls import path
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 
 from disclosure import admin_views, notices
 from disclosure.models import DisclosureNotice
@@ -43,3 +44,38 @@ def warn_about_leftovers(request, page):
 
 hooks.register("after_create_page", warn_about_leftovers)
 hooks.register("after_edit_page", warn_about_leftovers)
+
+
+class DraftNoticesPanel(Component):
+    """The editor's 待提交公示: notices made from closed cases that nobody has sent for review
+    or published yet. Without it drafts are found only by browsing the page tree."""
+
+    name = "draft_notices"
+    order = 46
+    template_name = "disclosure/admin/draft_notices_panel.html"
+
+    def __init__(self, notices):
+        self.notices = notices
+
+    def get_context_data(self, parent_context):
+        return {"notices": self.notices}
+
+
+@hooks.register("construct_homepage_panels")
+def add_draft_notices(request, panels):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, WorkflowState
+    from wagtail.permissions import page_permission_policy
+
+    editable = page_permission_policy.instances_user_has_permission_for(request.user, "change")
+    in_review = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        base_content_type=ContentType.objects.get_for_model(Page),
+    )
+    drafts = list(
+        DisclosureNotice.objects.filter(pk__in=editable.values("pk"), live=False)
+        .exclude(pk__in=[int(pk) for pk in in_review.values_list("object_id", flat=True)])
+        .order_by("-latest_revision_created_at")[:20]
+    )
+    if drafts:
+        panels.insert(0, DraftNoticesPanel(drafts))

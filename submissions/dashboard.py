@@ -1,0 +1,94 @@
+"""The dashboard opens on each user's own work: what waits for them, oldest or most urgent
+first, each with a link to the case. Which sections a user gets follows their rights."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from submissions import roles
+from submissions.models import Case
+from submissions.queues import due_band
+
+S = Case.Status
+LIMIT = 10  # the rest is one click away, in the section's queue
+
+
+def work_sections(user):
+    """(title, queue URL name, cases) for each kind of work waiting for this user."""
+    cases = Case.objects.visible_to(user).select_related(
+        "category", "enterprise", "current_assignment__lead_department"
+    )
+    sections = []
+    if user.has_perm(roles.SCREEN):
+        sections.append(
+            (_("To accept (待受理)"), "intake", cases.filter(status=S.SUBMITTED).order_by("pk"))
+        )
+    if department := roles.acting_department(user):
+        mine = cases.filter(
+            status=S.ASSIGNED, current_assignment__lead_department=department
+        ).order_by("current_assignment__due_at")
+        sections += [
+            (
+                _("To sign for (待签收)"),
+                "claims",
+                mine.filter(current_assignment__signed_at__isnull=True),
+            ),
+            (
+                _("To reply to (待答复)"),
+                "claims",
+                mine.filter(current_assignment__signed_at__isnull=False),
+            ),
+        ]
+    if user.has_perm(roles.ASSIGN):
+        sections += [
+            (_("To assign (待交办)"), "problems", cases.filter(status=S.LISTED).order_by("pk")),
+            (
+                _("Replies to review (待审核答复)"),
+                "review",
+                cases.filter(status=S.REPLIED).order_by("current_assignment__replied_at"),
+            ),
+            (
+                _("Extension requests (待审批延期)"),
+                "claims",
+                cases.filter(
+                    status=S.ASSIGNED,
+                    current_assignment__extension_until__isnull=False,
+                    current_assignment__extension_granted__isnull=True,
+                ).order_by("current_assignment__due_at"),
+            ),
+        ]
+    return sections
+
+
+class WorkPanel(Component):
+    name = "my_work"
+    order = 45
+    template_name = "submissions/admin/work_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        user = self.request.user
+        rows = []
+        for title, queue, cases in work_sections(user):
+            items = list(cases[:LIMIT])
+            for case in items:
+                case.shown_title = roles.reader_mask(user, case)(case.title)
+                if case.status == S.ASSIGNED and case.current_assignment:
+                    case.band = due_band(case.current_assignment)
+            rows.append({"title": title, "queue": f"{queue}:index", "cases": items})
+        return {"sections": rows}
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_for_role(request, panels):
+    """Work first; Wagtail's page summary ("41 个页面 · 22 张图片") only for those who edit
+    pages, since the others have no pages to look after."""
+    from wagtail.permissions import page_permission_policy
+
+    user = request.user
+    if not page_permission_policy.user_has_any_permission(user, ["add", "change", "publish"]):
+        panels[:] = [panel for panel in panels if panel.name != "site_summary"]
+    if work_sections(user):
+        panels.insert(0, WorkPanel(request))
