@@ -657,6 +657,8 @@ def queries(pattern, w):
     """[(label suffix, query string)] variants of a request beside the bare one."""
     name = pattern.name or ""
     out = []
+    if name.endswith("results"):  # the partial of a listing: its view's variants suffice
+        return out
     if is_listing(pattern) and not pattern.params:  # searching the listings of objects
         out.append((f"?q={PREFIX}", f"q={PREFIX}"))
     if exports(pattern):
