@@ -10,6 +10,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("deputies.urls")),
     path("", include("submissions.urls")),
+    # Before Wagtail's admin URLs, so this one answers the same path (see the view).
+    path(
+        "admin/pages/workflow/preview/<int:page_id>/<int:task_id>/",
+        views.PreviewRevisionForTask.as_view(),
+        name="portal_workflow_preview",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

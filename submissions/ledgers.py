@@ -8,7 +8,7 @@ import functools
 
 from django.utils import timezone
 
-from submissions import roles
+from submissions import masking, roles
 from submissions.models import Assignment, Case, LedgerExport
 from submissions.xlsx_stream import stream_xlsx
 
@@ -65,7 +65,7 @@ CLAIMS = {
     "personal": True,
     "rows": lambda qs: (
         Assignment.objects.filter(case__in=qs)
-        .select_related("case", "committee", "lead_department")
+        .select_related("case__enterprise", "committee", "lead_department")
         .order_by("assigned_at", "pk")
     ),
     "case": lambda a: a.case,
@@ -94,7 +94,7 @@ DISCLOSURE = {
     "personal": False,
     "rows": lambda qs: (
         qs.filter(status=S.CLOSED)
-        .select_related("current_assignment__lead_department")
+        .select_related("enterprise", "current_assignment__lead_department")
         .prefetch_related("feedback")
         .order_by("updated_at", "pk")
     ),
@@ -102,6 +102,9 @@ DISCLOSURE = {
 LEDGERS = {"problems": PROBLEMS, "claims": CLAIMS, "disclosure": DISCLOSURE}
 # Added to a ledger whose "personal" is True, for roles that may see contact details.
 PERSONAL = [("反映人", lambda c: c.submitter_name), ("联系电话", lambda c: c.submitter_phone)]
+# Columns of text the submitter typed, where phones and names turn up too: masked whenever the
+# export carries no personal data (the public list, or a role without contact rights).
+FREE_TEXT = {"问题内容", "问题摘要"}
 
 
 def export(kind, user, cases=None):
@@ -109,7 +112,10 @@ def export(kind, user, cases=None):
     The export is logged before the first byte is sent, so an aborted download still is."""
     ledger = LEDGERS[kind]
     personal = ledger["personal"] and roles.can_see_contact_details(user)
-    columns = ledger["columns"] + ([(h, _via(ledger, f)) for h, f in PERSONAL] if personal else [])
+    columns = [
+        (heading, value if personal else _masked(ledger, value) if heading in FREE_TEXT else value)
+        for heading, value in ledger["columns"]
+    ] + ([(h, _via(ledger, f)) for h, f in PERSONAL] if personal else [])
     rows = ledger["rows"](cases if cases is not None else Case.objects.visible_to(user))
     count = rows.count()
     LedgerExport.objects.create(user=user, ledger=kind, rows=count, with_personal_data=personal)
@@ -121,6 +127,11 @@ def export(kind, user, cases=None):
 
     filename = f"{ledger['title']}-{timezone.localdate():%Y%m%d}.xlsx"
     return stream_xlsx(ledger["title"], lines()), filename, count
+
+
+def _masked(ledger, field):
+    to_case = ledger.get("case", lambda row: row)
+    return lambda row: masking.mask(field(row), masking.case_values(to_case(row)))
 
 
 def _via(ledger, field):
