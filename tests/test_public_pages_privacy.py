@@ -7,6 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from disclosure import notices, stats
@@ -82,3 +83,75 @@ def test_no_public_page_shows_any_submitters_personal_data(client, site):
     leaks = {(url, value) for url, html in pages.items() for value in private if value in html}
     assert not leaks
     assert "36010219900307123X" not in "".join(pages.values())
+
+
+@pytest.mark.django_db
+def test_notices_from_cases_full_of_personal_data_leak_nothing_on_any_public_url(client, site):
+    """One case per writing style of personal data (tests.test_masking_property.STYLES), in the
+    title, the description and the department's reply. Each becomes a notice: masked when it is
+    generated; what is only flagged blocks publishing until the editor removes it (as they
+    would); then every public URL is crawled for every planted value."""
+    import random
+
+    from submissions.masking import leftovers
+    from tests.test_masking_property import STYLES, sentence
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    users = get_user_model().objects
+    staff, committee = users.get(username="station"), users.get(username="xlgw")
+    handler = users.get(username="zjj")
+    station = Case.objects.first().station
+    planted, published, blocked = {}, [], 0
+    for number, (style, make) in enumerate(STYLES.items()):
+        rng = random.Random(f"crawl-{number}")
+        items = [make(rng) for _ in range(3)]  # one each for the title, description and reply
+        if items[0].names:  # a name the case knows (its submitter's): the same person throughout
+            items = [items[0]] * 3
+        title_item = min(items, key=lambda item: len(item.text))
+        case = make_case(
+            station,
+            title=f"关于{title_item.text}"[:60],
+            description=sentence(rng, items[1]),
+            submitter_name=(items[0].names or ["钱多多"])[0][:30],
+            allow_disclosure=True,
+        )
+        case = close_through_workflow(
+            case,
+            staff=staff,
+            committee=committee,
+            department=handler.staff_profile.department,
+            handler=handler,
+            reply=sentence(rng, items[2]),
+        )
+        notice, _ = notices.generate(case, staff)
+        if notice.unconfirmed_leftovers():
+            blocked += 1
+            with pytest.raises(PermissionDenied):
+                notice.save_revision().publish()
+            for field in notice.PUBLIC_TEXT_FIELDS:  # the editor deletes what was flagged
+                text = getattr(notice, field) or ""
+                for fragment in leftovers(text):
+                    text = text.replace(fragment, "（已删除）")
+                setattr(notice, field, text)
+            notice.save()
+        notice.save_revision().publish()
+        published.append(notice.url)
+        for item, where in ((title_item, case.title), *((i, None) for i in items[1:])):
+            if where is None or item.value in where:  # a title may be cut at 60 characters
+                planted[item.value] = style
+    starts = ["/", "/disclosure/", "/stats/", *published]
+    starts += [f"/disclosure/?page={page}" for page in range(1, 5)]
+    pages = crawl(client, starts, limit=900)
+    assert set(published) <= set(pages)
+    leaks = {
+        (url, value, style)
+        for url, html in pages.items()
+        for value, style in planted.items()
+        if value in html
+    }
+    assert not leaks
+    print(
+        f"\n  crawl: {len(STYLES)} styles, {len(planted)} planted values, "
+        f"{len(published)} notices ({blocked} held back until the editor removed what was "
+        f"flagged), {len(pages)} public URLs"
+    )
