@@ -85,10 +85,8 @@ class WorkPanel(Component):
 def dashboard_for_role(request, panels):
     """Work first; Wagtail's page summary ("41 个页面 · 22 张图片") only for those who edit
     pages, since the others have no pages to look after."""
-    from wagtail.permissions import page_permission_policy
-
     user = request.user
-    if not page_permission_policy.user_has_any_permission(user, ["add", "change", "publish"]):
+    if not roles.edits_pages(user):
         panels[:] = [panel for panel in panels if panel.name != "site_summary"]
     if work_sections(user):
         panels.insert(0, WorkPanel(request))

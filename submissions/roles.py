@@ -157,6 +157,18 @@ def can_see_contact_details(user):
     return user.has_perm(SEE_CONTACTS)
 
 
+def edits_pages(user):
+    """Editors, moderators and administrators: those who change or publish pages. Station
+    staff who only add notices under the disclosure list are not (Wagtail's own check counts
+    "add" as "change", since owners may edit the pages they added)."""
+    from wagtail.permissions import page_permission_policy
+
+    if user.is_superuser:
+        return True
+    held = page_permission_policy.get_cached_permissions_for_user(user)
+    return any(p.permission.codename in ("change_page", "publish_page") for p in held)
+
+
 def reader_mask(user, case):
     """How this user reads the case's free text (title, description, place, notes, comments):
     as typed for roles with contact rights; with personal data masked for the others, since
