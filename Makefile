@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+PYTEST_WORKERS ?= auto  # pytest-xdist processes; tests of one module or class share a worker
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: run test install install-dev lint browser-deps messages clean
@@ -13,7 +14,8 @@ run: install  ## Migrate, load the demo content and serve the site on http://127
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev  ## Run the whole test suite (set DATABASE_URL to test on PostgreSQL)
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest \
+		-n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -25,13 +27,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(VENV)/.base-installed
-$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/base.txt
+$(VENV)/.base-installed: requirements/base.txt requirements/lock.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements/lock.txt -r requirements/base.txt
 	touch $@
 
 install-dev: $(VENV)/.dev-installed
-$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt requirements/lock.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements/lock.txt -r requirements/dev.txt
 	touch $(VENV)/.base-installed $@
 
 messages:  ## Refresh and compile the Chinese catalogue (needs gettext; the .mo is committed)
