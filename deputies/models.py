@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
@@ -19,6 +20,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import Orderable
 
+from deputies.forms import StationDefaultForm
 from deputies.validators import validate_credit_code, validate_office_phone
 
 QR_TOKEN_BYTES = 9  # 12 URL-safe characters: unguessable, short enough for a small QR code
@@ -93,10 +95,10 @@ class Station(QRCodeHolder):
 class Deputy(QRCodeHolder, ClusterableModel):
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
-        PROVINCIAL = "provincial", _("Provincial")
-        CITY = "city", _("City")
-        COUNTY = "county", _("County")
-        TOWNSHIP = "township", _("Township")
+        PROVINCIAL = "provincial", _("Provincial level")
+        CITY = "city", _("City level")
+        COUNTY = "county", _("County level")
+        TOWNSHIP = "township", _("Township level")
 
     class Role(models.TextChoices):
         RESIDENT = "resident", _("Resident deputy")
@@ -106,7 +108,7 @@ class Deputy(QRCodeHolder, ClusterableModel):
     station = models.ForeignKey(
         Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="deputies"
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(_("full name"), max_length=40)
     photo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("photo"),
@@ -135,6 +137,7 @@ class Deputy(QRCodeHolder, ClusterableModel):
     )
     sort_order = models.PositiveIntegerField(_("display order"), default=0, db_index=True)
 
+    base_form_class = StationDefaultForm
     panels = [
         FieldPanel("name"),
         FieldPanel("photo"),
@@ -174,7 +177,7 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enterprise", "active"), default=True)
 
     panels = [
         FieldPanel("name"),
@@ -263,6 +266,7 @@ class ReceptionDay(ClusterableModel):
         FieldPanel("staff_on_duty"),
         FieldPanel("station"),
     ]
+    base_form_class = StationDefaultForm
 
     class Meta:
         verbose_name = _("reception day")

@@ -41,7 +41,14 @@ class DeputyViewSet(SnippetViewSet):
     model = Deputy
     icon = "user"
     index_view_class = DeputyIndexView
-    list_display = ["name", "level", "role", "work_unit", BooleanColumn("is_active")]
+    # Columns built here need their label: a Column names itself after the field in English.
+    list_display = [
+        "name",
+        "level",
+        "role",
+        "work_unit",
+        BooleanColumn("is_active", label=_("active")),
+    ]
     list_filter = ["level", "role", "is_active"]
     search_fields = ["name", "work_unit", "delegation", "occupation"]
     search_backend_name = None  # plain icontains: works for Chinese on every database
@@ -73,7 +80,7 @@ class EnterpriseViewSet(SnippetViewSet):
         "name",
         "credit_code",
         "industry",
-        BooleanColumn("is_key"),
+        BooleanColumn("is_key", label=_("key enterprise")),
         Column(
             "paired_deputies",
             label=_("Paired deputies"),

@@ -5,6 +5,7 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Enterprise
@@ -195,6 +196,22 @@ class StaffCaseForm(CaseFieldsForm):
         label=_("The person agreed to the personal-information notice in person"),
         error_messages={"required": _("Record the item only after the person has agreed.")},
     )
+
+    # The shared fields speak to the submitter ("Your name"); here staff record someone else.
+    STAFF_LABELS = {
+        "enterprise_name": _("Enterprise"),
+        "submitter_name": capfirst(_("submitter name")),
+        "submitter_phone": capfirst(_("contact phone")),
+        "allow_disclosure": _(
+            "The person agrees that the outcome may be published without their name or "
+            "contact details"
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.STAFF_LABELS.items():
+            self.fields[name].label = label
 
     def case_fields(self):
         data = super().case_fields()
