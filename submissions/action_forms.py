@@ -94,13 +94,17 @@ class MergeForm(ActionForm):
 
 class AssignForm(ActionForm):
     department = forms.ModelChoiceField(
-        label=_("Lead department"), queryset=Department.objects.all()
+        label=_("Lead department"), queryset=Department.objects.filter(is_active=True)
     )
     assisting = forms.ModelMultipleChoiceField(
-        label=_("Assisting departments"), required=False, queryset=Department.objects.all()
+        label=_("Assisting departments"),
+        required=False,
+        queryset=Department.objects.filter(is_active=True),
     )
     committee = forms.ModelChoiceField(
-        label=_("Through committee"), required=False, queryset=Committee.objects.all()
+        label=_("Through committee"),
+        required=False,
+        queryset=Committee.objects.filter(is_active=True),
     )
 
     def clean(self):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -342,9 +343,36 @@ class Feedback(models.Model):
 
 
 class Committee(models.Model):
-    """对口工委: the special committee that forwards items of its field to departments."""
+    """对口工委: the special committee that forwards items of its field to departments.
+    One that has handled cases is deactivated, never deleted, so the ledgers keep its name."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("A committee with this name already exists.")},
+    )
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("office phone"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9+()（） -]{5,30}$", _("Enter an office phone number such as 0796-5550123.")
+            )
+        ],
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Ones not in use no longer appear among the choices when a case is assigned. "
+            "Take it out of use instead of deleting it: past cases keep its name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("committee")
@@ -356,21 +384,44 @@ class Committee(models.Model):
 
 
 class Department(models.Model):
-    """承办单位: a government department that handles assigned cases."""
+    """承办单位: a government department that handles assigned cases. One that has handled
+    cases is deactivated, never deleted, so the ledgers keep its name."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("A department with this name already exists.")},
+    )
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
     committee = models.ForeignKey(
         Committee,
-        verbose_name=_("usual committee"),
+        verbose_name=_("committee that forwards to it"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="departments",
     )
     contact_person = models.CharField(_("contact person"), max_length=30, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("office phone"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9+()（） -]{5,30}$", _("Enter an office phone number such as 0796-5550123.")
+            )
+        ],
+    )
     email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Ones not in use no longer appear among the choices when a case is assigned. "
+            "Take it out of use instead of deleting it: past cases keep its name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -380,12 +431,52 @@ class Department(models.Model):
     def __str__(self):
         return self.short_name or self.name
 
+    def active_handlers(self):
+        """The active logins that act for this department."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(
+            is_active=True,
+            staff_profile__acts_for=StaffProfile.ActsFor.DEPARTMENT,
+            staff_profile__department=self,
+        )
+
+    def open_cases(self):
+        """Cases waiting on this department now: assigned, in a round it leads or assists."""
+        rounds = Assignment.objects.filter(returned_at__isnull=True).filter(
+            models.Q(lead_department=self) | models.Q(assisting_departments=self)
+        )
+        return Case.objects.filter(
+            status=Case.Status.ASSIGNED, current_assignment__in=rounds.values("pk")
+        )
+
 
 class StaffProfile(models.Model):
-    """Links a login to the department it acts for, or to the deputy it is."""
+    """What a login acts for: the station (its staff, editors), the liaison committee, one
+    department (a handler) or one deputy. Role groups carry the rights; this says whose cases
+    they apply to (roles.case_scope)."""
+
+    class ActsFor(models.TextChoices):
+        STATION = "station", _("The station")
+        COMMITTEE = "committee", _("The liaison committee")
+        DEPARTMENT = "department", _("A department (handler)")
+        DEPUTY = "deputy", _("A deputy")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    # Null only for rows made before stations were recorded on bindings with no station in
+    # the database; save() fills in the installation's station.
+    station = models.ForeignKey(
+        "deputies.Station",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_profiles",
+    )
+    acts_for = models.CharField(
+        _("acts for"), max_length=20, choices=ActsFor.choices, default=ActsFor.STATION
     )
     department = models.ForeignKey(
         Department,
@@ -410,6 +501,21 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def save(self, *args, **kwargs):
+        # Bindings made in code (the demo, tests) name only the department or the deputy.
+        if self.department_id and self.acts_for == self.ActsFor.STATION:
+            self.acts_for = self.ActsFor.DEPARTMENT
+        elif self.deputy_id and self.acts_for == self.ActsFor.STATION:
+            self.acts_for = self.ActsFor.DEPUTY
+        if self.station_id is None:
+            from deputies.models import Station
+
+            if self.deputy_id:
+                self.station_id = self.deputy.station_id
+            elif station := Station.default():
+                self.station = station
+        super().save(*args, **kwargs)
 
 
 class Assignment(models.Model):
