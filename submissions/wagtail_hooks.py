@@ -1,16 +1,18 @@
-"""Admin for cases: categories, offline entry, a case's page and its photos."""
+"""Admin for cases: reference data (categories, departments, committees), offline entry, a
+case's page and its photos."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
 from submissions import admin_views, roles
 from submissions.models import CalendarOverride, Category, Notification
+from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -20,9 +22,22 @@ class CategoryViewSet(SnippetViewSet):
     sort_order_field = "sort_order"
     menu_label = _("Categories")
     add_to_admin_menu = False
+    menu_item_is_registered = True  # listed under reference data, not under Snippets
 
 
-register_snippet(CategoryViewSet)
+class ReferenceDataGroup(ModelViewSetGroup):
+    """The lists the three lists are built from, each shown to whoever holds a permission on
+    it: categories for the station, departments and committees for the liaison committee."""
+
+    menu_label = _("Reference data")
+    menu_icon = "cogs"
+    menu_order = 800
+    items = [CategoryViewSet, DepartmentViewSet, CommitteeViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_reference_data():
+    return ReferenceDataGroup()
 
 
 @hooks.register("register_admin_urls")
