@@ -88,12 +88,14 @@ def seed(password, log):
             },
         )
         departments[category] = department
-        handlers[department.pk] = user(login, password, roles.HANDLER, department=department)
+        handlers[department.pk] = user(
+            login, password, roles.HANDLER, StaffProfile.ActsFor.DEPARTMENT, department=department
+        )
     logins = [(login, f"承办单位经办人（{short}）") for _, short, _, login, _ in DEPARTMENTS]
     staff = user("station", password, roles.STAFF)
-    committee = user("xlgw", password, roles.COMMITTEE)
+    committee = user("xlgw", password, roles.COMMITTEE, StaffProfile.ActsFor.COMMITTEE)
     deputy = Deputy.objects.order_by("sort_order").first()
-    user("deputy", password, roles.DEPUTY, deputy=deputy)
+    user("deputy", password, roles.DEPUTY, StaffProfile.ActsFor.DEPUTY, deputy=deputy)
     user("editor", password, roles.EDITOR)
     user("moderator", password, roles.MODERATOR)
     logins += [
@@ -109,15 +111,22 @@ def seed(password, log):
     return logins
 
 
-def user(username, password, role, department=None, deputy=None):
+def user(username, password, role, acts_for=None, department=None, deputy=None):
+    """A demo login in its role group, bound as the Users screen binds (accounts.bindings):
+    what it acts for, the station, and its department or deputy."""
     account, _ = get_user_model().objects.get_or_create(username=username)
     account.set_password(password)
     account.save()
     account.groups.add(Group.objects.get(name=role))
-    if department or deputy:
-        StaffProfile.objects.update_or_create(
-            user=account, defaults={"department": department, "deputy": deputy}
-        )
+    StaffProfile.objects.update_or_create(
+        user=account,
+        defaults={
+            "acts_for": acts_for or StaffProfile.ActsFor.STATION,
+            "station": deputy.station if deputy else Station.default(),
+            "department": department,
+            "deputy": deputy,
+        },
+    )
     return account
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "home",
     "deputies",
     "submissions",
+    "accounts",
     "visits",
     "disclosure",
     "portal",
@@ -48,7 +49,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.apps.UsersConfig",  # Wagtail's users app with our Users screen
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

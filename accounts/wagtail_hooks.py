@@ -1,0 +1,139 @@
+"""Accounts in the admin: the deputy's 开通登录账号 button, the binding's audit-log action, and
+no deletion of logins that have worked on cases, in bulk either."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.log_actions import LogFormatter, log
+from wagtail.snippets.action_menu import ActionMenuItem
+
+from accounts import bindings, views
+from accounts.viewsets import CANNOT_DELETE, warn_if_orphaned
+from deputies.models import Deputy
+
+OPEN_LOGIN = gettext_lazy("Open a login")
+
+
+@hooks.register("register_admin_urls")
+def register_account_urls():
+    return [
+        path(
+            "accounts/deputies/<int:pk>/login/",
+            views.DeputyLoginView.as_view(),
+            name="accounts_deputy_login",
+        ),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def deputy_login_listing_button(snippet, user, next_url=None):
+    if (
+        isinstance(snippet, Deputy)
+        and views.may_open_logins(user)
+        and snippet.pk not in bindings.deputies_with_logins(user)
+    ):
+        yield ListingMenuItem(
+            OPEN_LOGIN,
+            reverse("accounts_deputy_login", args=[snippet.pk]),
+            icon_name="user",
+            priority=50,
+        )
+
+
+class DeputyLoginMenuItem(ActionMenuItem):
+    """开通登录账号 in the deputy's edit screen, beside Save, while the deputy has none."""
+
+    name = "action-open-login"
+    label = OPEN_LOGIN
+    icon_name = "user"
+
+    def is_shown(self, context):
+        instance = context.get("instance")
+        return (
+            context.get("view") == "edit"
+            and isinstance(instance, Deputy)
+            and views.may_open_logins(context["request"].user)
+            and bindings.login_of(instance) is None
+        )
+
+    def get_url(self, parent_context):
+        return reverse("accounts_deputy_login", args=[parent_context["instance"].pk])
+
+
+@hooks.register("register_snippet_action_menu_item")
+def deputy_login_menu_item(model):
+    if model is Deputy:
+        return DeputyLoginMenuItem(order=500)
+    return None
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    @actions.register_action(bindings.BINDING_ACTION)
+    class BindingFormatter(LogFormatter):
+        label = gettext_lazy("Change what the login acts for")
+
+        def format_message(self, log_entry):
+            return bindings.describe((log_entry.data or {}).get("after") or {})
+
+    @actions.register_action(bindings.DEPUTY_LOGIN_ACTION)
+    class DeputyLoginFormatter(LogFormatter):
+        label = OPEN_LOGIN
+
+        def format_message(self, log_entry):
+            username = (log_entry.data or {}).get("username", "")
+            return _("Login opened: %(username)s") % {"username": username}
+
+    actions.register_action(
+        "accounts.deactivate", gettext_lazy("Deactivate"), gettext_lazy("Deactivated")
+    )
+    actions.register_action(
+        "accounts.activate", gettext_lazy("Activate"), gettext_lazy("Activated")
+    )
+
+
+def is_user_action(action):
+    return get_user_model() in getattr(action, "models", [])
+
+
+@hooks.register("before_bulk_action")
+def refuse_deleting_workers(request, action_type, objects, action):
+    if action_type != "delete" or not is_user_action(action):
+        return None
+    kept = [user for user in objects if bindings.has_case_history(user)]
+    for user in kept:
+        messages.error(request, CANNOT_DELETE % {"user": user.get_username()})
+    if kept:
+        return redirect(action.next_url or "wagtailusers_users:index")
+    return None
+
+
+@hooks.register("before_bulk_action")
+def remember_handled_departments(request, action_type, objects, action):
+    if action_type == "set_active_state" and is_user_action(action):
+        request._handled_before = {
+            user.pk: bindings.handled_department(user, bindings.profile_for(user))
+            for user in objects
+        }
+
+
+@hooks.register("after_bulk_action")
+def log_and_warn_active_state(request, action_type, objects, action):
+    """Wagtail's bulk 'set active state' writes no audit log and knows nothing of departments:
+    log each change and warn when a department is left without an active handler."""
+    if action_type != "set_active_state" or not is_user_action(action):
+        return
+    active = action.cleaned_form.cleaned_data["mark_as_active"]
+    before = getattr(request, "_handled_before", {})
+    for user in objects:
+        if user.pk == request.user.pk:
+            continue  # Wagtail leaves the acting user as they are
+        user.refresh_from_db(fields=["is_active"])
+        log(instance=user, action="accounts.activate" if active else "accounts.deactivate")
+        if not active:
+            warn_if_orphaned(request, before.get(user.pk), user)
