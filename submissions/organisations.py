@@ -91,7 +91,7 @@ def contact_panels():
             FieldPanel("contact_person"),
             FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("email")]),
         ],
-        heading=_("Contact"),
+        heading=_("Contact details"),
     )
 
 
