@@ -18,7 +18,14 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
-from wagtail.models import Orderable
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 
 from deputies.forms import StationDefaultForm
 from deputies.validators import validate_credit_code, validate_office_phone
@@ -92,7 +99,25 @@ class Station(QRCodeHolder):
         return cls.objects.order_by("pk").first()
 
 
-class Deputy(QRCodeHolder, ClusterableModel):
+class DeputyQuerySet(models.QuerySet):
+    def live(self):
+        """Published profiles, the only ones the public sees. A draft lives in revisions, so a
+        live row always holds the published content."""
+        return self.filter(live=True)
+
+
+class Deputy(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    QRCodeHolder,
+    ClusterableModel,
+):
+    """A deputy's profile is public (the deputy wall), so it is edited as drafts, published,
+    and kept in revisions; Wagtail moderates it when a workflow is assigned to deputies."""
+
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
         PROVINCIAL = "provincial", _("Provincial level")
@@ -137,6 +162,8 @@ class Deputy(QRCodeHolder, ClusterableModel):
     )
     sort_order = models.PositiveIntegerField(_("display order"), default=0, db_index=True)
 
+    objects = DeputyQuerySet.as_manager()
+
     base_form_class = StationDefaultForm
     panels = [
         FieldPanel("name"),
@@ -161,6 +188,28 @@ class Deputy(QRCodeHolder, ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def with_content_json(self, content):
+        """The poster token and the wall order belong to the deputy, not to a version of the
+        profile: rotation and reordering write them directly, so publishing or reverting to an
+        older revision must never bring back a rotated token or an old position."""
+        obj = super().with_content_json(content)
+        obj.qr_token = self.qr_token
+        obj.sort_order = self.sort_order
+        return obj
+
+    def is_previewable(self):
+        # The preview is the public profile, which lives under the deputy wall.
+        return self.pk is not None and DeputyIndexPage.objects.live().exists()
+
+    def get_preview_template(self, request, mode_name):
+        return "deputies/deputy_profile.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["page"] = DeputyIndexPage.objects.live().first()
+        context.update(profile_context(self))
+        return context
 
 
 class Enterprise(models.Model):
@@ -296,4 +345,8 @@ class ReceptionDay(ClusterableModel):
         return None
 
 
-from deputies.pages import DeputyIndexPage, ReceptionPage  # noqa: E402,F401  (page models)
+from deputies.pages import (  # noqa: E402,F401  (page models)
+    DeputyIndexPage,
+    ReceptionPage,
+    profile_context,
+)

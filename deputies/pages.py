@@ -32,8 +32,23 @@ def resident_first(queryset):
     ).order_by("role_rank", "sort_order", "pk")
 
 
+def profile_context(deputy):
+    """The context of a deputy's public profile; the admin preview of a draft renders the
+    same page with it."""
+    from deputies.models import ReceptionDay
+
+    return {
+        "deputy": deputy,
+        "reception_days": ReceptionDay.objects.upcoming().filter(deputies=deputy)[:3],
+        "enterprises": [
+            p.enterprise.name
+            for p in deputy.pairings.select_related("enterprise").order_by("sort_order")
+        ],
+    }
+
+
 class DeputyIndexPage(RoutablePageMixin, Page):
-    """代表墙: active deputies, residents first, filterable by level and role."""
+    """代表墙: published, active deputies, residents first, filterable by level and role."""
 
     intro = models.TextField(_("introduction"), max_length=1000, blank=True)
 
@@ -52,7 +67,7 @@ class DeputyIndexPage(RoutablePageMixin, Page):
 
         level = request.GET.get("level", "")
         role = request.GET.get("role", "")
-        deputies = Deputy.objects.filter(is_active=True)
+        deputies = Deputy.objects.live().filter(is_active=True)
         if level in Deputy.Level.values:
             deputies = deputies.filter(level=level)
         else:
@@ -76,11 +91,12 @@ class DeputyIndexPage(RoutablePageMixin, Page):
 
     @path("<int:pk>/", name="deputy")
     def profile(self, request, pk):
-        from deputies.models import Deputy, ReceptionDay
+        from deputies.models import Deputy
 
         images = get_image_model().objects.prefetch_renditions(PROFILE_RENDITION)
+        # An unpublished profile does not exist for the public; a live row is the published one.
         deputy = get_object_or_404(
-            Deputy.objects.prefetch_related(Prefetch("photo", queryset=images)), pk=pk
+            Deputy.objects.live().prefetch_related(Prefetch("photo", queryset=images)), pk=pk
         )
         if not deputy.is_active:
             return TemplateResponse(
@@ -89,14 +105,7 @@ class DeputyIndexPage(RoutablePageMixin, Page):
         return self.render(
             request,
             template="deputies/deputy_profile.html",
-            context_overrides={
-                "deputy": deputy,
-                "reception_days": ReceptionDay.objects.upcoming().filter(deputies=deputy)[:3],
-                "enterprises": [
-                    p.enterprise.name
-                    for p in deputy.pairings.select_related("enterprise").order_by("sort_order")
-                ],
-            },
+            context_overrides=profile_context(deputy),
         )
 
 
@@ -122,7 +131,9 @@ class ReceptionPage(Page):
         days = (
             ReceptionDay.objects.upcoming()
             .filter(date__lte=until)
-            .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.order_by("sort_order")))
+            .prefetch_related(
+                Prefetch("deputies", queryset=Deputy.objects.live().order_by("sort_order"))
+            )
         )
         context["months"] = [
             (month, list(group))

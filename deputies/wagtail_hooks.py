@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
@@ -48,6 +48,7 @@ class DeputyViewSet(SnippetViewSet):
         "role",
         "work_unit",
         BooleanColumn("is_active", label=_("active")),
+        LiveStatusTagColumn(label=_("Status")),
     ]
     list_filter = ["level", "role", "is_active"]
     search_fields = ["name", "work_unit", "delegation", "occupation"]

@@ -415,3 +415,204 @@ def test_import_view_reports_good_and_bad_rows_and_keeps_bad_files_out(admin_cli
     html = admin_client.post("/admin/deputies/enterprises/import/", {"file": fake}).content.decode()
     assert "这不是 Excel 工作簿" in html
     assert Enterprise.objects.count() == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13: profiles are revisioned; the public sees only what was published.
+
+DEPUTY_ADMIN = "/admin/snippets/deputies/deputy/"
+
+
+def deputy_form(deputy=None, **changes):
+    """The deputy form as the admin posts it, from the deputy's current values."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    values = {
+        "name": deputy.name if deputy else "",
+        "level": deputy.level if deputy else "county",
+        "role": deputy.role if deputy else "resident",
+        "delegation": "",
+        "occupation": "",
+        "work_unit": deputy.work_unit if deputy else "",
+        "bio": "",
+        "office_phone": "",
+        "is_active": "on",
+        "pairings": inline_formset([]),
+    }
+    values.update(changes)
+    return nested_form_data(values)
+
+
+def publish(form):
+    return {**form, "action-publish": "action-publish"}
+
+
+def history_rows(client, deputy):
+    """The entries of a deputy's history listing as text, newest first, and the listing HTML."""
+    import re
+
+    html = client.get(f"{DEPUTY_ADMIN}history/{deputy.pk}/").content.decode()
+    body = html.split('<div id="listing-results">', 1)[1].split("</table>", 1)[0]
+    body = body.split("<tbody>", 1)[1]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows], body
+
+
+@pytest.fixture
+def public():
+    """An anonymous visitor, apart from the logged-in admin (whose flash messages name drafts)."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.mark.django_db
+class TestRevisionedProfiles:
+    def test_an_edit_is_a_draft_until_published_and_the_history_lists_both(
+        self, admin_client, public, wall, station
+    ):
+        deputy = DeputyFactory(station=station, name="王建国")
+        edit = f"{DEPUTY_ADMIN}edit/{deputy.pk}/"
+
+        response = admin_client.post(edit, deputy_form(deputy, name="王建国（草稿）"))
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        deputy.refresh_from_db()
+        assert deputy.name == "王建国" and deputy.has_unpublished_changes
+        assert wall_names(public) == ["王建国"]
+        assert "王建国（草稿）" not in public.get(f"/deputies/{deputy.pk}/").content.decode()
+        assert "王建国（草稿）" not in public.get(deputy.qr_path).content.decode()
+
+        response = admin_client.post(edit, publish(deputy_form(deputy, name="王建国（新）")))
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        assert wall_names(public) == ["王建国（新）"]
+        assert "王建国（新）" in public.get(f"/deputies/{deputy.pk}/").content.decode()
+        assert "王建国（新）" in public.get(deputy.qr_path).content.decode()
+
+        deputy.refresh_from_db()
+        revisions = list(deputy.revisions.order_by("created_at", "pk"))
+        assert [r.content["name"] for r in revisions] == ["王建国（草稿）", "王建国（新）"]
+        assert deputy.live_revision == revisions[-1] and not deputy.has_unpublished_changes
+        rows, history = history_rows(admin_client, deputy)
+        assert rows[0].startswith("已发布") and rows[-1].startswith("已编辑")  # newest first
+        for revision in revisions:
+            assert f"/history/{deputy.pk}/revisions/{revision.pk}/view/" in history
+        draft, published = revisions
+        old = admin_client.get(f"{DEPUTY_ADMIN}history/{deputy.pk}/revisions/{draft.pk}/view/")
+        assert old.status_code == 200 and "王建国（草稿）" in old.content.decode()
+        compare = admin_client.get(
+            f"{DEPUTY_ADMIN}history/{deputy.pk}/revisions/compare/{draft.pk}...{published.pk}/"
+        ).content.decode()
+        assert '<span class="deletion">草稿）</span>' in compare
+        assert '<span class="addition">新）</span>' in compare
+
+    def test_a_new_deputy_stays_off_the_wall_until_published(
+        self, admin_client, public, wall, station
+    ):
+        response = admin_client.post(f"{DEPUTY_ADMIN}add/", deputy_form(name="新来的代表"))
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        deputy = Deputy.objects.get(name="新来的代表")
+        assert not deputy.live and deputy.station == station
+        assert wall_names(public) == []
+        assert public.get(f"/deputies/{deputy.pk}/").status_code == 404
+
+        admin_client.post(f"{DEPUTY_ADMIN}edit/{deputy.pk}/", publish(deputy_form(deputy)))
+        assert wall_names(public) == ["新来的代表"]
+        assert public.get(f"/deputies/{deputy.pk}/").status_code == 200
+
+    def test_the_qr_entry_follows_is_active_not_publication(self, admin_client, public, station):
+        """Printed posters must never break while the deputy serves: the QR entry opens the
+        form for an active deputy whether or not the profile is published (a profile taken
+        off the wall to replace a photo, or one not yet published); an inactive deputy's
+        poster sends the visitor to the station."""
+        unpublished = DeputyFactory(station=station, name="未发布代表", live=False)
+        response = public.get(unpublished.qr_path)
+        assert response.status_code == 200 and 'name="title"' in response.content.decode()
+
+        withdrawn = DeputyFactory(station=station, name="撤下代表")
+        admin_client.post(f"{DEPUTY_ADMIN}unpublish/{withdrawn.pk}/")
+        withdrawn.refresh_from_db()
+        assert not withdrawn.live
+        response = public.get(withdrawn.qr_path)
+        assert response.status_code == 200 and "撤下代表" in response.content.decode()
+
+        gone = DeputyFactory(station=station, name="离任未发布", is_active=False, live=False)
+        assert "不再在本联络站" in public.get(gone.qr_path).content.decode()
+
+    def test_unpublished_deputies_are_left_off_the_reception_roster(
+        self, public, home_page, station
+    ):
+        home_page.add_child(instance=ReceptionPage(title="接待日", slug="reception"))
+        day = reception_day(station, 2, "接待室")
+        day.deputies.add(
+            DeputyFactory(station=station, name="值班代表"),
+            DeputyFactory(station=station, name="草稿代表", live=False),
+        )
+        day.save()
+        html = public.get("/reception/").content.decode()
+        assert "值班代表" in html and "草稿代表" not in html
+
+    def test_publishing_an_older_draft_keeps_the_rotated_token_and_the_wall_order(
+        self, admin_client, public, wall, station
+    ):
+        deputy = DeputyFactory(station=station, name="林代表", sort_order=1)
+        DeputyFactory(station=station, name="排第二", sort_order=2)
+        edit = f"{DEPUTY_ADMIN}edit/{deputy.pk}/"
+        admin_client.post(edit, deputy_form(deputy, bio="草稿简介"))
+        old = deputy.qr_token
+        admin_client.post(f"/admin/deputies/rotate/deputy/{deputy.pk}/")
+        Deputy.objects.filter(pk=deputy.pk).update(sort_order=3)
+        draft = deputy.revisions.get()
+        response = admin_client.post(
+            f"{DEPUTY_ADMIN}history/{deputy.pk}/revisions/{draft.pk}/revert/",
+            publish(deputy_form(deputy, bio="草稿简介")),
+        )
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        deputy.refresh_from_db()
+        assert deputy.bio == "草稿简介" and deputy.live
+        assert deputy.qr_token != old and deputy.sort_order == 3
+        assert public.get(f"/q/{old}/").status_code == 404
+        assert public.get(deputy.qr_path).status_code == 200
+        assert wall_names(public) == ["排第二", "林代表"]
+
+    def test_the_preview_shows_the_draft_as_the_public_profile(self, admin_client, wall, station):
+        deputy = DeputyFactory(station=station, name="预览代表")
+        url = f"{DEPUTY_ADMIN}preview/{deputy.pk}/"
+        response = admin_client.post(url, deputy_form(deputy, bio="还没发布的简介"))
+        assert response.json()["is_valid"]
+        html = admin_client.get(url).content.decode()
+        assert "还没发布的简介" in html and 'id="deputy-name"' in html
+
+    def test_existing_deputies_get_published_with_a_first_revision(
+        self, admin_client, wall, station
+    ):
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module(
+            "deputies.migrations.0004_deputies_live_with_first_revision"
+        )
+        deputy = DeputyFactory(station=station, name="迁移前的代表")
+        Pairing.objects.create(deputy=deputy, enterprise=EnterpriseFactory(name="结对企业"))
+        migration.publish_existing_deputies(apps, None)
+        migration.publish_existing_deputies(apps, None)  # only once per deputy
+
+        deputy.refresh_from_db()
+        assert deputy.live and deputy.first_published_at and not deputy.has_unpublished_changes
+        revision = deputy.revisions.get()
+        assert deputy.latest_revision == deputy.live_revision == revision
+        restored = revision.as_object()
+        assert restored.name == "迁移前的代表"
+        assert [p.enterprise.name for p in restored.pairings.all()] == ["结对企业"]
+        rows, _html = history_rows(admin_client, deputy)
+        assert len(rows) == 1 and rows[0].startswith("已发布")
+
+
+@pytest.mark.django_db
+def test_demo_deputies_are_published_on_the_wall(site, client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not Deputy.objects.filter(live=False).exists()
+    active = Deputy.objects.filter(is_active=True).count()
+    assert active and len(wall_names(client)) == active

@@ -160,7 +160,7 @@ def test_admin_listings_have_no_english_column_headings(admin_client):
     )
     VisitPlan.objects.create(month=datetime.date(2026, 5, 1), leader="组长")
     listings = {
-        "/admin/snippets/deputies/deputy/": ["在站"],
+        "/admin/snippets/deputies/deputy/": ["在站", "状态"],
         "/admin/snippets/deputies/enterprise/": ["重点企业"],
         "/admin/snippets/deputies/receptionday/": [],
         "/admin/snippets/deputies/station/": [],
