@@ -96,10 +96,8 @@ def register_report_menu_item():
 # deputies work from their own lists.
 @hooks.register("construct_reports_menu")
 def reports_for_role(request, menu_items):
-    from wagtail.permissions import page_permission_policy
-
     user = request.user
-    if page_permission_policy.user_has_any_permission(user, ["add", "change", "publish"]):
+    if roles.edits_pages(user):
         return
     allowed = {"site-history"} if user.has_perm(roles.SEE_ALL) else set()
     menu_items[:] = [item for item in menu_items if item.name in allowed]

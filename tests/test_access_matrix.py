@@ -83,10 +83,10 @@ INTENTIONAL_500 = {
 }
 
 
-# Wagtail's report menu items, and the rows that may have a use for each. Station staff add
-# notices under the disclosure list (a page permission, disclosure/permissions.py), so
-# Wagtail's page reports are theirs to have; departments and deputies have no use for any.
-PAGE_ROWS = {"staff", "editor", "moderator", "superuser"}
+# Wagtail's report menu items, and the rows that may have a use for each. Station staff only
+# add notices under the disclosure list (disclosure/permissions.py); the page reports belong
+# to those who edit or publish pages. Departments and deputies have no use for any.
+PAGE_ROWS = {"editor", "moderator", "superuser"}
 REPORTS = {
     "wagtailadmin_reports:site_history": ("Site history (操作历史)", SEES_ALL | PAGE_ROWS),
     "wagtailadmin_reports:aging_pages": ("Aging pages", PAGE_ROWS),
