@@ -19,7 +19,7 @@ view_deputies = permission_required("deputies.view_deputy", raise_exception=True
 
 @view_deputies
 def poster_index(request):
-    deputies = resident_first(Deputy.objects.filter(is_active=True))
+    deputies = resident_first(Deputy.objects.live().filter(is_active=True))
     return render(
         request,
         "deputies/admin/poster_index.html",
@@ -44,7 +44,7 @@ def station_poster(request):
 
 @view_deputies
 def poster_sheet(request):
-    deputies = resident_first(Deputy.objects.filter(is_active=True).select_related("photo"))
+    deputies = resident_first(Deputy.objects.live().filter(is_active=True).select_related("photo"))
     return render(
         request,
         "deputies/admin/poster_sheet.html",

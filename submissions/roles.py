@@ -48,6 +48,10 @@ GROUP_PERMISSIONS = {
         "deputies.view_deputy",
         "deputies.add_deputy",
         "deputies.change_deputy",
+        # The deputy wall is public: staff publish profile drafts (and may lock one in edit).
+        "deputies.publish_deputy",
+        "deputies.lock_deputy",
+        "deputies.unlock_deputy",
         "deputies.view_enterprise",
         "deputies.add_enterprise",
         "deputies.change_enterprise",

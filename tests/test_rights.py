@@ -88,3 +88,14 @@ def test_no_code_checks_a_group_by_name():
         and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_station_staff_may_publish_and_lock_deputy_profiles(people):
+    from django.contrib.auth.models import Permission
+
+    staff = type(people["staff"]).objects.get(pk=people["staff"].pk)
+    for action in ("publish", "lock", "unlock"):
+        assert staff.has_perm(f"deputies.{action}_deputy"), action
+        assert Permission.objects.filter(codename=f"{action}_deputy").count() == 1
+    assert not people["handler"].has_perm("deputies.publish_deputy")

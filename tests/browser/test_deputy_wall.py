@@ -17,7 +17,7 @@ def test_wall_filter_profile_and_qr_link_on_a_phone(demo_site, phone):
         "aria-current", "true"
     )
     phone.get_by_role("link", name="全部").nth(1).click()
-    phone.get_by_role("link", name="乡镇", exact=True).click()
+    phone.get_by_role("link", name="乡镇级", exact=True).click()
     township = Deputy.objects.filter(is_active=True, level="township")
     expect(cards).to_have_count(township.count())
     screenshot(phone, "deputy-wall-phone")
