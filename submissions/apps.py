@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class SubmissionsConfig(AppConfig):
     name = "submissions"
     verbose_name = _("Cases")
-
-    def ready(self):
-        from submissions import dashboard  # noqa: F401 (registers the dashboard's hooks)

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
-from submissions import admin_views, roles
+from submissions import admin_views, dashboard, roles  # noqa: F401 (dashboard: its hooks)
 from submissions.models import CalendarOverride, Category, Notification
 from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 
@@ -25,14 +24,25 @@ class CategoryViewSet(SnippetViewSet):
     menu_item_is_registered = True  # listed under reference data, not under Snippets
 
 
+class CalendarOverrideViewSet(SnippetViewSet):
+    model = CalendarOverride
+    icon = "date"
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    ordering = ["-date"]
+    add_to_admin_menu = False
+    menu_item_is_registered = True  # listed under reference data, not under Snippets
+
+
 class ReferenceDataGroup(ModelViewSetGroup):
     """The lists the three lists are built from, each shown to whoever holds a permission on
-    it: categories for the station, departments and committees for the liaison committee."""
+    it: categories for the station, departments, committees and the working-day calendar of
+    reply deadlines for the liaison committee."""
 
     menu_label = _("Reference data")
     menu_icon = "cogs"
     menu_order = 800
-    items = [CategoryViewSet, DepartmentViewSet, CommitteeViewSet]
+    items = [CategoryViewSet, DepartmentViewSet, CommitteeViewSet, CalendarOverrideViewSet]
 
 
 @hooks.register("register_admin_viewset")
@@ -145,17 +155,6 @@ def add_queue_panel(request, panels):
     if request.user.has_perm("submissions.view_case"):
         panels.insert(0, QueueCountsPanel(request))
 
-
-class CalendarOverrideViewSet(SnippetViewSet):
-    model = CalendarOverride
-    icon = "date"
-    list_display = ["date", "is_workday", "note"]
-    list_filter = ["is_workday"]
-    ordering = ["-date"]
-    add_to_admin_menu = False
-
-
-register_snippet(CalendarOverrideViewSet)
 
 
 class CalendarWarningPanel(Component):
