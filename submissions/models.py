@@ -342,16 +342,10 @@ class Feedback(models.Model):
         return self.source == self.Source.FOLLOW_UP
 
 
-class Committee(models.Model):
-    """对口工委: the special committee that forwards items of its field to departments.
-    One that has handled cases is deactivated, never deleted, so the ledgers keep its name."""
+class Organisation(models.Model):
+    """What a committee and a department share: how to reach them, and whether they are
+    still in use."""
 
-    name = models.CharField(
-        _("name"),
-        max_length=60,
-        unique=True,
-        error_messages={"unique": _("A committee with this name already exists.")},
-    )
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=30, blank=True)
     contact_phone = models.CharField(
@@ -375,6 +369,21 @@ class Committee(models.Model):
     )
 
     class Meta:
+        abstract = True
+
+
+class Committee(Organisation):
+    """对口工委: the special committee that forwards items of its field to departments.
+    One that has handled cases is deactivated, never deleted, so the ledgers keep its name."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("A committee with this name already exists.")},
+    )
+
+    class Meta:
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["name"]
@@ -383,7 +392,7 @@ class Committee(models.Model):
         return self.name
 
 
-class Department(models.Model):
+class Department(Organisation):
     """承办单位: a government department that handles assigned cases. One that has handled
     cases is deactivated, never deleted, so the ledgers keep its name."""
 
@@ -393,7 +402,6 @@ class Department(models.Model):
         unique=True,
         error_messages={"unique": _("A department with this name already exists.")},
     )
-    short_name = models.CharField(_("short name"), max_length=20, blank=True)
     committee = models.ForeignKey(
         Committee,
         verbose_name=_("committee that forwards to it"),
@@ -401,26 +409,6 @@ class Department(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="departments",
-    )
-    contact_person = models.CharField(_("contact person"), max_length=30, blank=True)
-    contact_phone = models.CharField(
-        _("office phone"),
-        max_length=30,
-        blank=True,
-        validators=[
-            RegexValidator(
-                r"^[0-9+()（） -]{5,30}$", _("Enter an office phone number such as 0796-5550123.")
-            )
-        ],
-    )
-    email = models.EmailField(_("e-mail"), blank=True)
-    is_active = models.BooleanField(
-        _("in use"),
-        default=True,
-        help_text=_(
-            "Ones not in use no longer appear among the choices when a case is assigned. "
-            "Take it out of use instead of deleting it: past cases keep its name."
-        ),
     )
 
     class Meta:

@@ -52,6 +52,7 @@ from tests.factories import (
     make_case,
     make_user,
 )
+from tests.test_menus import menu_urls
 
 PREFIX = "AMX"  # station reference prefix: every case reference is AMX-<year>-<4 digits>
 
@@ -851,29 +852,11 @@ def test_out_of_scope_ids_answer_as_unknown_ids_do(world, role):
     assert not unserved, "\n".join(unserved)
 
 
-def _menu_urls(user):
-    from wagtail.admin.menu import admin_menu
-
-    request = RequestFactory().get("/admin/")
-    request.user = user
-    urls = []
-
-    def walk(menu):
-        for item in menu.menu_items_for_request(request):
-            if getattr(item, "menu", None) is not None:
-                walk(item.menu)
-            else:
-                urls.append(item.url)
-
-    walk(admin_menu)
-    return urls
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_no_report_menu_items_the_role_has_no_use_for(world, role):
     user = get_user_model().objects.get(pk=world.users[role].pk)
-    urls = _menu_urls(user)
+    urls = menu_urls(user)
     useless = [
         label
         for name, (label, rows) in REPORTS.items()

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from submissions import report, roles, workflow
 from submissions.models import Case, Feedback
-from tests.factories import DepartmentFactory, DeputyFactory, StationFactory, make_case, make_user
+from tests.factories import (
+    DepartmentFactory,
+    DeputyFactory,
+    StationFactory,
+    make_case,
+    make_user,
+    race,
+)
 
 
 @pytest.fixture
@@ -219,10 +226,6 @@ class TestFollowUp:
     __import__("django.db").db.connection.vendor != "postgresql", reason="row locks need PostgreSQL"
 )
 def test_two_ratings_at_once_exactly_one_counts_and_the_other_is_told():
-    import threading
-
-    from django.db import connections
-
     from submissions.defaults import ensure_categories
     from submissions.models import Category
 
@@ -240,22 +243,11 @@ def test_two_ratings_at_once_exactly_one_counts_and_the_other_is_told():
     case = workflow.sign(case, people["handler"])
     case = workflow.reply(case, people["handler"], "已解决", "resolved")
     case = workflow.approve(case, people["committee"])
-    barrier, outcomes = threading.Barrier(2), []
-
-    def rate(rating):
-        try:
-            barrier.wait()
-            workflow.record_feedback(case, rating)
-            outcomes.append("won")
-        except workflow.WorkflowError as refusal:
-            outcomes.append(str(refusal))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=rate, args=(r,)) for r in ("satisfied", "unsatisfied")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        *(
+            lambda r=rating: workflow.record_feedback(case, r)
+            for rating in ("satisfied", "unsatisfied")
+        )
+    )
     assert sorted(outcomes) == sorted(["won", "该件已评价。"])
     assert Feedback.objects.filter(case=case).count() == 1

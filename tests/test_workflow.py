@@ -15,6 +15,7 @@ from tests.factories import (
     StationFactory,
     make_case,
     make_user,
+    race,
 )
 
 S = Case.Status
@@ -214,10 +215,6 @@ def test_close_waits_for_the_feedback_period(world):
     __import__("django.db").db.connection.vendor != "postgresql", reason="row locks need PostgreSQL"
 )
 def test_two_handlers_acting_at_once_exactly_one_wins():
-    import threading
-
-    from django.db import connections
-
     from submissions.defaults import ensure_categories
     from submissions.models import Category
 
@@ -229,23 +226,7 @@ def test_two_handlers_acting_at_once_exactly_one_wins():
     workflow.accept(case, make_user("s", roles.STAFF))
     workflow.assign(case, make_user("c", roles.COMMITTEE), department)
 
-    barrier, outcomes = threading.Barrier(2), []
-
-    def act(user):
-        try:
-            barrier.wait()
-            workflow.sign(case, user)
-            outcomes.append("won")
-        except workflow.WorkflowError as refusal:
-            outcomes.append(str(refusal))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=act, args=(user,)) for user in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(*(lambda user=user: workflow.sign(case, user) for user in (first, second)))
     assert sorted(outcomes) == sorted(["won", "该诉求件已经签收。"])
     assert CaseEvent.objects.filter(case=case, action="signed").count() == 1
 
