@@ -171,6 +171,13 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the site may run on a closed network
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The back office is the station's, in Chinese, and makes no call outside the site: no avatars
+# from Gravatar, no "what's new" banner linking to wagtail.org, one language, one time zone (so
+# the account page offers no list of foreign languages and zones).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 
 LOGGING = {
     "version": 1,
