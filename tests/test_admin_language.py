@@ -81,14 +81,14 @@ KNOWN_ENGLISH = [
     (
         r"^/admin/snippets/submissions/category/",
         "True",
-        "submissions/wagtail_hooks.py:19 CategoryViewSet.list_display shows is_active through "
+        "submissions/wagtail_hooks.py, CategoryViewSet.list_display shows is_active through "
         "a plain column, i.e. Python's True/False; use BooleanColumn('is_active')",
     ),
     (
         r"^/admin/notifications/",
         "case_accepted|case_closed|case_replied|case_\\w+",
-        "submissions/wagtail_hooks.py:191 NotificationViewSet shows (and filters on) "
-        "Notification.template, a raw code (submissions/models.py:530 has no choices/labels)",
+        "submissions/wagtail_hooks.py, NotificationViewSet shows (and filters on) "
+        "Notification.template, a raw code (the model field has no choices/labels)",
     ),
     (
         r"^/admin/(pages|collections|groups|workflows)/",
