@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-PYTEST_WORKERS ?= auto  # pytest-xdist processes; tests of one module or class share a worker
+# pytest-xdist processes. Items go to workers in collection order, where pytest-django puts
+# tests that flush the database last, so no worker runs a test after a flush it did not expect
+# (--dist loadscope would send a module's flushing test before another module's tests).
+PYTEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: run test install install-dev lint browser-deps messages clean
@@ -15,7 +18,7 @@ run: install  ## Migrate, load the demo content and serve the site on http://127
 
 test: install-dev  ## Run the whole test suite (set DATABASE_URL to test on PostgreSQL)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest \
-		-n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+		-n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

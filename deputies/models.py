@@ -158,7 +158,9 @@ class Deputy(
         help_text=_("Shown publicly. Never a personal mobile number."),
     )
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive deputies leave the deputy wall.")
+        pgettext_lazy("deputy", "active"),
+        default=True,
+        help_text=_("Inactive deputies leave the deputy wall."),
     )
     sort_order = models.PositiveIntegerField(_("display order"), default=0, db_index=True)
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn
@@ -47,7 +48,7 @@ class DeputyViewSet(SnippetViewSet):
         "level",
         "role",
         "work_unit",
-        BooleanColumn("is_active", label=_("active")),
+        BooleanColumn("is_active", label=pgettext_lazy("deputy", "active")),
         LiveStatusTagColumn(label=_("Status")),
     ]
     list_filter = ["level", "role", "is_active"]

@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deputies.models import Deputy, Enterprise
 from submissions import photos
@@ -53,7 +54,9 @@ class CaseFieldsForm(forms.Form):
     title = text_field(
         _("Title"), 60, **{"data-counter": "true", "placeholder": _("In one sentence")}
     )
-    description = text_field(_("Description"), 2000, textarea=True, **{"data-counter": "true"})
+    description = text_field(
+        pgettext_lazy("case", "Description"), 2000, textarea=True, **{"data-counter": "true"}
+    )
     place = text_field(_("Place in the park"), 100, required=False)
     enterprise_name = text_field(
         _("Your enterprise"),

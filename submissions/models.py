@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 
@@ -19,7 +20,7 @@ def private_storage():
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=40, unique=True)
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("category", "active"), default=True)
 
     class Meta:
         verbose_name = _("category")
@@ -92,7 +93,7 @@ class Case(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
     )
     title = models.CharField(_("title"), max_length=60)
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(pgettext_lazy("case", "description"), max_length=2000)
     place = models.CharField(_("place in the park"), max_length=100, blank=True)
     enterprise = models.ForeignKey(
         "deputies.Enterprise",
@@ -302,7 +303,7 @@ class Feedback(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="feedback")
     rating = models.CharField(_("rating"), max_length=30, choices=Rating.choices)
-    comment = models.TextField(_("comment"), max_length=500, blank=True)
+    comment = models.TextField(pgettext_lazy("rating", "comment"), max_length=500, blank=True)
     source = models.CharField(
         _("recorded"), max_length=20, choices=Source.choices, default=Source.ONLINE
     )
@@ -512,7 +513,7 @@ class Assignment(models.Model):
     class Outcome(models.TextChoices):
         RESOLVED = "resolved", _("Resolved")
         EXPLAINED = "explained", _("Explained (policy does not allow it)")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("outcome", "In progress")
 
     class Supervision(models.TextChoices):
         NORMAL = "normal", _("Normal")
@@ -624,7 +625,7 @@ class Notification(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=200)
     template = models.CharField(_("template"), max_length=40)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject = models.CharField(pgettext_lazy("message", "subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     status = models.CharField(

@@ -3,6 +3,7 @@ case's page and its photos."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -156,7 +157,6 @@ def add_queue_panel(request, panels):
         panels.insert(0, QueueCountsPanel(request))
 
 
-
 class CalendarWarningPanel(Component):
     """Tells admins when coming deadlines fall in days the official calendar does not cover."""
 
@@ -192,7 +192,7 @@ class NotificationViewSet(ModelViewSet):
 
     model = Notification
     icon = "mail"
-    menu_label = _("Notifications")
+    menu_label = pgettext_lazy("message log", "Notifications")
     menu_order = 900
     add_to_admin_menu = True
     exclude_form_fields = []  # required by ModelViewSet; the views that use it are refused

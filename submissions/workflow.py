@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.log_actions import log
 
 from submissions import deadlines, notify, roles
@@ -63,7 +63,7 @@ EVENTS = {
 
 ACTION_LABELS = {
     "accept": gettext_lazy("Accept"),
-    "reject": gettext_lazy("Reject"),
+    "reject": pgettext_lazy("case action", "Reject"),
     "merge": gettext_lazy("Merge into another case"),
     "assign": gettext_lazy("Assign"),
     "sign": gettext_lazy("Sign for it"),
@@ -72,7 +72,7 @@ ACTION_LABELS = {
     "approve": gettext_lazy("Approve the reply"),
     "send_back": gettext_lazy("Send the reply back"),
     "rate": gettext_lazy("Record a follow-up rating"),
-    "close": gettext_lazy("Close"),
+    "close": pgettext_lazy("case action", "Close"),
     "note": gettext_lazy("Add a follow-up note"),
     "request_extension": gettext_lazy("Ask for more time"),
     "decide_extension": gettext_lazy("Decide on the extension"),

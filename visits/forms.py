@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from deputies.models import Deputy, Enterprise
@@ -62,7 +63,7 @@ class ItemForm(forms.Form):
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
     )
     title = text_field(_("Title"), 60)
-    description = text_field(_("Description"), 2000, textarea=True, rows=3)
+    description = text_field(pgettext_lazy("case", "Description"), 2000, textarea=True, rows=3)
     submitter_name = text_field(_("Contact person"), 30)
     submitter_phone = forms.CharField(
         label=_("Contact mobile"), max_length=20, validators=[validate_mobile]
