@@ -114,9 +114,9 @@ def ensure_home_page():
         return site.root_page.specific
     # A flushed database (transactional tests) lacks even the rows Wagtail's migrations create.
     if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
+        Collection.add_root(name="根目录")
     locale = Locale.objects.get_or_create(language_code="zh-hans")[0]
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
+    root = Page.get_first_root_node() or Page.add_root(title="根目录", slug="root", locale=locale)
     home = root.add_child(instance=HomePage(title=STATION_NAME, slug="home", locale=locale))
     Site.objects.update_or_create(
         is_default_site=True,

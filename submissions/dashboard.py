@@ -1,13 +1,15 @@
-"""The dashboard opens on each user's own work: what waits for them, oldest or most urgent
-first, each with a link to the case. Which sections a user gets follows their rights."""
+"""The dashboard opens on each user's own work: how many cases wait in each of their queues,
+and what waits for them, oldest or most urgent first, each with a link to the case. Which
+sections a user gets follows their rights."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from submissions import roles
 from submissions.models import Case
-from submissions.queues import due_band
+from submissions.queues import QUEUES, due_band
 
 S = Case.Status
 LIMIT = 10  # the rest is one click away, in the section's queue
@@ -60,6 +62,30 @@ def work_sections(user):
     return sections
 
 
+class QueueCountsPanel(Component):
+    """The dashboard's first panel: the user's own queues and how many cases wait in each."""
+
+    name = "case_queues"
+    order = 50
+    template_name = "submissions/admin/dashboard_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        user = self.request.user
+        shown = [q for q in QUEUES if q.is_shown_to(user)]
+        return {
+            "queues": [(q.menu_label, reverse(f"{q.name}:index"), q.count(user)) for q in shown]
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_queue_panel(request, panels):
+    if request.user.has_perm("submissions.view_case"):
+        panels.insert(0, QueueCountsPanel(request))
+
+
 class WorkPanel(Component):
     name = "my_work"
     order = 45
@@ -72,12 +98,13 @@ class WorkPanel(Component):
         user = self.request.user
         rows = []
         for title, queue, cases in work_sections(user):
-            items = list(cases[:LIMIT])
+            items = list(cases[: LIMIT + 1])
+            more, items = len(items) > LIMIT, items[:LIMIT]
             for case in items:
                 case.shown_title = roles.reader_mask(user, case)(case.title)
                 if case.status == S.ASSIGNED and case.current_assignment:
                     case.band = due_band(case.current_assignment)
-            rows.append({"title": title, "queue": f"{queue}:index", "cases": items})
+            rows.append({"title": title, "queue": f"{queue}:index", "cases": items, "more": more})
         return {"sections": rows}
 
 

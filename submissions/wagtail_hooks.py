@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,7 +19,7 @@ from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 class CategoryViewSet(SnippetViewSet):
     model = Category
     icon = "tag"
-    list_display = ["name", "is_active"]
+    list_display = ["name", BooleanColumn("is_active", label=pgettext_lazy("category", "active"))]
     sort_order_field = "sort_order"
     menu_label = _("Categories")
     add_to_admin_menu = False
@@ -28,7 +29,7 @@ class CategoryViewSet(SnippetViewSet):
 class CalendarOverrideViewSet(SnippetViewSet):
     model = CalendarOverride
     icon = "date"
-    list_display = ["date", "is_workday", "note"]
+    list_display = ["date", BooleanColumn("is_workday", label=_("working day")), "note"]
     list_filter = ["is_workday"]
     ordering = ["-date"]
     add_to_admin_menu = False
@@ -129,32 +130,6 @@ def register_queues():
     from submissions.queues import CasesGroup
 
     return CasesGroup()
-
-
-class QueueCountsPanel(Component):
-    """The dashboard's first panel: the user's own queues and how many cases wait in each."""
-
-    name = "case_queues"
-    order = 50
-    template_name = "submissions/admin/dashboard_panel.html"
-
-    def __init__(self, request):
-        self.request = request
-
-    def get_context_data(self, parent_context):
-        from submissions.queues import QUEUES
-
-        user = self.request.user
-        shown = [q for q in QUEUES if q.is_shown_to(user)]
-        return {
-            "queues": [(q.menu_label, reverse(f"{q.name}:index"), q.count(user)) for q in shown]
-        }
-
-
-@hooks.register("construct_homepage_panels")
-def add_queue_panel(request, panels):
-    if request.user.has_perm("submissions.view_case"):
-        panels.insert(0, QueueCountsPanel(request))
 
 
 class CalendarWarningPanel(Component):

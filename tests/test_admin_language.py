@@ -79,22 +79,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # no longer match anything).
 KNOWN_ENGLISH = [
     (
-        r"^/admin/snippets/submissions/category/",
-        "True",
-        "submissions/wagtail_hooks.py, CategoryViewSet.list_display shows is_active through "
-        "a plain column, i.e. Python's True/False; use BooleanColumn('is_active')",
-    ),
-    (
         r"^/admin/notifications/",
         "case_accepted|case_closed|case_replied|case_\\w+",
         "submissions/wagtail_hooks.py, NotificationViewSet shows (and filters on) "
         "Notification.template, a raw code (the model field has no choices/labels)",
-    ),
-    (
-        r"^/admin/(pages|collections|groups|workflows)/",
-        "Root",
-        "data: Wagtail's migrations name the root page and the root collection 'Root'; rename "
-        "them (e.g. 根目录) in a data migration or in seed_demo",
     ),
 ]
 
