@@ -204,6 +204,18 @@ class TestModeration:
         notice.refresh_from_db()
         assert not notice.live
 
+    @pytest.mark.parametrize("field", ["title", "seo_title", "search_description"])
+    def test_every_public_field_goes_through_the_guard(self, world, client, field):
+        """The page title, the <title> and the share description are public text too."""
+        _, notice = self.make(world)
+        edit(client, notice, world["users"]["editor"], **{field: "请联系张建国经理13812345678"})
+        saved = getattr(latest(notice), field)
+        assert "13812345678" not in saved and "张建国" not in saved  # masked on save
+        setattr(notice, field, f"订单号{LEFTOVER}")
+        revision = notice.save_revision(user=world["users"]["editor"])
+        with pytest.raises(PermissionDenied):
+            revision.publish(user=world["users"]["moderator"])
+
     def test_editor_submits_moderator_approves_and_the_case_shows_disclosed(self, world, client):
         case, notice = self.make(world)
         assert (
