@@ -220,7 +220,23 @@ def _mask_groups(chars, groups, head, tail):
         chars[i] = "*"
 
 
+def _ends_in_amount(run):
+    """ "…00:13，100000000元": the last group, after a comma, is an amount with its unit, so
+    the comma ends a list item rather than joining the digits of one number."""
+    if len(run.groups) < 2:
+        return False
+    (_, end), (start, stop) = run.groups[-2], run.groups[-1]
+    return (
+        any(sign in run.folded[end:start] for sign in ",，")
+        and bool(PLAIN_NUMBER.fullmatch(run.folded[start:stop]))
+        and bool(UNIT.match(run.folded, stop))
+    )
+
+
 def _mask_run(chars, run):
+    if _ends_in_amount(run):
+        _mask_window(chars, run, run.groups[:-1])
+        return
     digits = run.digits
     glued = run.glued_to_letters()
     keep = None if glued else _shape_keep(digits, len(run.groups) > 1)
@@ -233,9 +249,13 @@ def _mask_run(chars, run):
         return
     if glued:
         return
-    # The run as a whole is nothing known: look for a known shape in consecutive groups,
-    # as in "13812341234 2026" or "电话 0791 88123456 13812341234".
-    groups, i = run.groups, 0
+    _mask_window(chars, run, run.groups)
+
+
+def _mask_window(chars, run, groups):
+    """The run as a whole is nothing known: look for a known shape in consecutive groups,
+    as in "13812341234 2026" or "电话 0791 88123456 13812341234"."""
+    i = 0
     while i < len(groups):
         for j in range(min(len(groups), i + MAX_WINDOW_GROUPS), i, -1):
             part = groups[i:j]
@@ -680,7 +700,8 @@ def _number_leftovers(text, folded):
         run = Run(text, folded, *m.span())
         if not (run.groups and run.personal()) or run.is_thousands():
             continue
-        if _shape_keep(run.digits, len(run.groups) > 1) or run.labelled() or run.spelled():
+        whole = _shape_keep(run.digits, len(run.groups) > 1) or run.labelled() or run.spelled()
+        if whole and not _ends_in_amount(run):
             yield run.start, run.end
             continue
         for clause in run.clauses():  # a list of numbers rather than one number

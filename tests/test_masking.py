@@ -189,6 +189,7 @@ UNTOUCHED = [
     "投资9.9万元",
     "补偿1,250,000元",
     "补偿1，250，000元",
+    "00:13，100000000元。",  # a time, then an amount: the comma ends a list item (hypothesis)
     "总价1 250 000元",
     "¥1,250,000",
     "共计1,250,000",  # thousands-grouped: an amount even without a unit
