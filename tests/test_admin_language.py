@@ -16,7 +16,6 @@ site (Gravatar, guide.wagtail.org...); the site's own WAGTAILADMIN_BASE_URL host
 
 import ast
 import gettext as gettext_module
-import io
 import json
 import re
 import warnings
@@ -27,10 +26,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import translation
+
+from tests import snapshots
 
 PASSWORD = "demo-2026"
 # The demo's logins (submissions/demo.py, home/demo.py): one per role.
@@ -90,13 +90,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo site, seeded once for the module inside a transaction that is rolled back."""
+def demo(demo_rows, django_db_blocker):
+    """The demo site, restored once for the module inside a transaction that is rolled back."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("seed_demo", stdout=io.StringIO())
+            snapshots.restore(demo_rows)
             yield
         finally:
             transaction.set_rollback(True)

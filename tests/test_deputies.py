@@ -609,10 +609,7 @@ class TestRevisionedProfiles:
 
 
 @pytest.mark.django_db
-def test_demo_deputies_are_published_on_the_wall(site, client):
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_deputies_are_published_on_the_wall(demo, client):
     assert not Deputy.objects.filter(live=False).exists()
     active = Deputy.objects.filter(is_active=True).count()
     assert active and len(wall_names(client)) == active

@@ -8,7 +8,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
 
 from disclosure import notices, stats
 from submissions.models import Case
@@ -43,8 +42,7 @@ def crawl(client, starts, limit=600):
 
 
 @pytest.mark.django_db
-def test_no_public_page_shows_any_submitters_personal_data(client, site):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_no_public_page_shows_any_submitters_personal_data(client, demo):
     staff = get_user_model().objects.get(username="station")
     committee = get_user_model().objects.get(username="xlgw")
     handler = get_user_model().objects.get(username="zjj")
@@ -86,7 +84,7 @@ def test_no_public_page_shows_any_submitters_personal_data(client, site):
 
 
 @pytest.mark.django_db
-def test_notices_from_cases_full_of_personal_data_leak_nothing_on_any_public_url(client, site):
+def test_notices_from_cases_full_of_personal_data_leak_nothing_on_any_public_url(client, demo):
     """One case per writing style of personal data (tests.test_masking_property.STYLES), in the
     title, the description and the department's reply. Each becomes a notice: masked when it is
     generated; what is only flagged blocks publishing until the editor removes it (as they
@@ -96,7 +94,6 @@ def test_notices_from_cases_full_of_personal_data_leak_nothing_on_any_public_url
     from submissions.masking import leftovers
     from tests.test_masking_property import STYLES, sentence
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
     users = get_user_model().objects
     staff, committee = users.get(username="station"), users.get(username="xlgw")
     handler = users.get(username="zjj")

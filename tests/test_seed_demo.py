@@ -1,5 +1,3 @@
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -11,11 +9,13 @@ from home.models import NewsPage, PrivacyNoticePage, SiteSettings
 
 
 def counts():
-    return (
-        Page.objects.count(),
-        get_image_model().objects.count(),
-        get_user_model().objects.count(),
-    )
+    from deputies.models import Deputy, Enterprise, Pairing, ReceptionDay
+    from disclosure.models import DisclosureNotice, KeyIssue
+    from submissions.models import Case, CaseEvent
+
+    models = [Page, get_image_model(), get_user_model(), Deputy, Enterprise, Pairing]
+    models += [ReceptionDay, Case, CaseEvent, DisclosureNotice, KeyIssue]
+    return {model.__name__: model.objects.count() for model in models}
 
 
 @pytest.mark.django_db
@@ -23,6 +23,7 @@ def test_seed_demo_builds_the_site_and_is_idempotent(site, client, capsys, monke
     monkeypatch.setenv("DEMO_PASSWORD", "s3cret-demo")
     call_command("seed_demo")
     first = counts()
+    assert all(first.values()), first
     call_command("seed_demo")
     assert counts() == first
     output = capsys.readouterr().out
@@ -44,12 +45,11 @@ def test_seed_demo_refuses_to_run_in_production():
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_deputies_enterprises_pairings_and_a_staffed_roster(site):
+def test_seed_demo_builds_deputies_enterprises_pairings_and_a_staffed_roster(demo):
+    """demo: the rows seed_demo made once for this test process (tests/conftest.py)."""
     from deputies.models import Deputy, Enterprise, Pairing, ReceptionDay
     from deputies.validators import validate_credit_code
 
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
     assert Deputy.objects.filter(role="resident").count() == 12
     assert Deputy.objects.filter(role="liaison").count() == 2
     assert len(set(Deputy.objects.values_list("level", flat=True))) >= 4
@@ -64,12 +64,10 @@ def test_seed_demo_builds_deputies_enterprises_pairings_and_a_staffed_roster(sit
 
 
 @pytest.mark.django_db
-def test_seed_demo_discloses_closed_cases_and_builds_the_key_issue(site, client):
+def test_seed_demo_discloses_closed_cases_and_builds_the_key_issue(demo, client):
     from disclosure.models import DisclosureNotice, KeyIssue
     from submissions.models import Case
 
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
     live = DisclosureNotice.objects.live()
     assert 18 <= live.count() <= 25
     assert not live.filter(case__allow_disclosure=False).exists()

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests import snapshots
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -70,8 +71,9 @@ def desktop(browser):
 
 
 @pytest.fixture
-def demo_site(transactional_db, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def demo_site(transactional_db, demo_rows, live_server):
+    """The live server over the demo site (seeded once per process, restored for each test)."""
+    snapshots.restore(demo_rows)
     return live_server
 
 
