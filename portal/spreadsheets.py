@@ -4,13 +4,23 @@ messages name columns by these headings), the fields it requires, and its row ch
 
 import io
 import zipfile
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-# A damaged or foreign file can fail anywhere inside openpyxl, also while rows are read lazily.
-UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError)
+# A damaged or foreign file can fail anywhere inside openpyxl, also while rows are read lazily;
+# a broken XML part inside a sound zip raises the XML parser's ParseError (a SyntaxError).
+UNREADABLE = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    ParseError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+)
 
 
 class SheetError(Exception):
