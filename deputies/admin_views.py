@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from deputies.enterprise_import import ImportFileError, import_enterprises
+from deputies.enterprise_import import import_enterprises
 from deputies.models import Deputy, Station
 from deputies.pages import resident_first
+from portal.spreadsheets import SheetError
 
 view_deputies = permission_required("deputies.view_deputy", raise_exception=True)
 
@@ -90,6 +91,6 @@ def import_enterprises_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = import_enterprises(form.cleaned_data["file"])
-        except ImportFileError as error:
-            form.add_error("file", str(error))
+        except SheetError as error:
+            form.add_error("file", error.message)
     return render(request, "deputies/admin/import.html", {"form": form, "report": report})

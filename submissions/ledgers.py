@@ -1,16 +1,16 @@
 """The three ledgers (台账) as XLSX, in the column order of the paper forms.
 
 Rows are read a chunk of cases at a time and written straight into a streamed XLSX
-(submissions.xlsx_stream): the download starts at once and memory stays flat however many
+(portal.xlsx_stream): the download starts at once and memory stays flat however many
 rows there are."""
 
 import functools
 
 from django.utils import timezone
 
+from portal.xlsx_stream import stream_xlsx
 from submissions import masking, roles
 from submissions.models import Assignment, Case, LedgerExport
-from submissions.xlsx_stream import stream_xlsx
 
 S = Case.Status
 CHUNK = 2000

@@ -15,7 +15,7 @@ from wagtail import hooks
 from deputies.models import Deputy, Enterprise, Station
 from deputies.views import find_holder
 from home.models import PrivacyNoticePage
-from submissions import ratelimit
+from portal import ratelimit
 from submissions.forms import FeedbackForm, SubmissionForm, TrackForm
 from submissions.intake import create_case
 from submissions.models import Case

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from openpyxl import Workbook
 
+from portal.spreadsheets import SheetError
 from submissions import roles
 from submissions.models import Case, CaseEvent, Category
 from tests.factories import (
@@ -25,7 +26,7 @@ from tests.factories import (
     valid_credit_code,
 )
 from visits import batch, batch_views
-from visits.batch import BatchError, RowsChanged, import_rows, parse_text, parse_xlsx, review
+from visits.batch import RowsChanged, import_rows, parse_text, parse_xlsx, review
 
 HEADING = ["企业", "类别", "内容", "来源"]
 HIRING = "园区企业普遍反映招工难，尤其是技术工人短缺，希望人社局组织专场招聘会。"
@@ -346,7 +347,7 @@ def test_pasted_text_without_a_heading_and_without_a_source(world):
     ids=["empty", "blank", "heading-only", "missing-column", "twice", "open-quote"],
 )
 def test_unreadable_text_gives_one_clear_error(text, named):
-    with pytest.raises(BatchError) as caught:
+    with pytest.raises(SheetError) as caught:
         parse_text(text)
 
     assert caught.value.message
@@ -359,16 +360,16 @@ def test_batch_size_limits(monkeypatch):
     rows = [["甲", "用工招聘", f"内容{n}"] for n in range(4)]
 
     assert len(parse_text(tsv(*rows[:3]))) == 3
-    with pytest.raises(BatchError):
+    with pytest.raises(SheetError):
         parse_text(tsv(*rows))
     assert len(parse_xlsx(xlsx(HEADING, *rows[:3]))) == 3
-    with pytest.raises(BatchError):
+    with pytest.raises(SheetError):
         parse_xlsx(xlsx(HEADING, *rows))
 
     monkeypatch.setattr(batch, "MAX_BYTES", 100)
-    with pytest.raises(BatchError):
+    with pytest.raises(SheetError):
         parse_text("甲\t用工招聘\t" + "长" * 40)  # 40 characters, but 120 bytes
-    with pytest.raises(BatchError):
+    with pytest.raises(SheetError):
         parse_xlsx(xlsx(HEADING))
 
 
@@ -411,7 +412,7 @@ def test_xlsx_rows_are_read_under_the_heading_row(world):
     ids=["random-bytes", "csv", "empty", "heading-only", "title-row", "missing-column"],
 )
 def test_unreadable_workbook_gives_one_clear_error(make_upload, named):
-    with pytest.raises(BatchError) as caught:
+    with pytest.raises(SheetError) as caught:
         parse_xlsx(make_upload())
 
     assert caught.value.message

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from deputies import enterprise_import
-from deputies.enterprise_import import ImportFileError, ImportReport, import_enterprises
+from deputies.enterprise_import import ImportReport, import_enterprises
 from deputies.models import Enterprise
 from deputies.validators import credit_code_check_character
+from portal.spreadsheets import SheetError
 
 HEADINGS = ["企业名称", "统一社会信用代码", "地址", "行业", "重点企业", "联系人", "联系电话"]
 
@@ -133,7 +134,7 @@ def header_only():
 )
 @pytest.mark.django_db
 def test_malformed_files_are_refused(make_file, unreadable):
-    with pytest.raises(ImportFileError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_enterprises(make_file())
 
     # openpyxl's own exception is kept as the cause of an unreadable file, never of an empty one.
@@ -143,7 +144,7 @@ def test_malformed_files_are_refused(make_file, unreadable):
 
 @pytest.mark.django_db
 def test_missing_required_column_is_named():
-    with pytest.raises(ImportFileError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_enterprises(xlsx(["企业名称", "地址"], ["甲", "新余"]))
 
     assert "统一社会信用代码" in caught.value.message
@@ -152,7 +153,7 @@ def test_missing_required_column_is_named():
 
 @pytest.mark.django_db
 def test_wrong_heading_is_reported_before_emptiness():
-    with pytest.raises(ImportFileError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_enterprises(xlsx(["企业名称", "信用代码"]))
 
     assert "统一社会信用代码" in caught.value.message
@@ -160,7 +161,7 @@ def test_wrong_heading_is_reported_before_emptiness():
 
 @pytest.mark.django_db
 def test_same_column_twice_is_refused():
-    with pytest.raises(ImportFileError) as caught:
+    with pytest.raises(SheetError) as caught:
         import_enterprises(xlsx(["企业名称", "name", "统一社会信用代码"], ["甲", "甲", code(1)]))
 
     assert "企业名称" in caught.value.message
@@ -171,7 +172,7 @@ def test_too_many_rows(monkeypatch):
     monkeypatch.setattr(enterprise_import, "MAX_ROWS", 3)
     rows = [[f"企业{n}", code(n)] for n in range(4)]
 
-    with pytest.raises(ImportFileError):
+    with pytest.raises(SheetError):
         import_enterprises(xlsx(["企业名称", "统一社会信用代码"], *rows))
     assert import_enterprises(xlsx(["企业名称", "统一社会信用代码"], *rows[:3])).created == 3
 
@@ -181,7 +182,7 @@ def test_too_large_file(monkeypatch):
     sheet = xlsx(["企业名称", "统一社会信用代码"], ["甲", code(1)])
     monkeypatch.setattr(enterprise_import, "MAX_BYTES", len(sheet.getvalue()) - 1)
 
-    with pytest.raises(ImportFileError):
+    with pytest.raises(SheetError):
         import_enterprises(sheet)
 
 

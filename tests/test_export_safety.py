@@ -23,10 +23,10 @@ from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.base import ViewSet
 
 from portal.exports import FORMULA_STARTS, neutralise, safe_row
+from portal.xlsx_stream import stream_xlsx
 from submissions import roles, workflow
 from submissions.ledgers import LEDGERS
 from submissions.models import Assignment, Case, Category, Committee
-from submissions.xlsx_stream import stream_xlsx
 from tests.factories import (
     DepartmentFactory,
     DeputyFactory,

@@ -269,7 +269,7 @@ def test_rate_limit_counts_are_shared_through_redis():
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    from submissions import ratelimit
+    from portal import ratelimit
 
     first, second = (RedisCache("redis://127.0.0.1:6379/15", {}) for _ in range(2))
     first.clear()

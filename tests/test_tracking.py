@@ -58,7 +58,7 @@ class TestTracking:
     def test_repeated_wrong_tries_are_slowed_then_refused(self, client, case, monkeypatch):
         now = [1_000_000.0]
         monkeypatch.setattr("submissions.views.time.time", lambda: now[0])
-        monkeypatch.setattr("submissions.ratelimit.time.time", lambda: now[0])
+        monkeypatch.setattr("portal.ratelimit.time.time", lambda: now[0])
         for _ in range(3):
             assert track(client, case.reference, "WRONG").status_code == 200
         slowed = track(client, case.reference, case.tracking_code)

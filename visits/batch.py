@@ -15,10 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
-from deputies.enterprise_import import UNREADABLE, ImportFileError, _text
 from deputies.models import Enterprise, Station
+from portal.spreadsheets import SheetError, cell_text, field_of, map_columns, read_xlsx
 from submissions.intake import create_case
 from submissions.models import Case, Category
 from submissions.validators import validate_plain_text
@@ -37,10 +36,6 @@ FIELDS = tuple(HEADINGS.values())
 REQUIRED = FIELDS[:3]
 CREDIT_CODE_RE = re.compile(r"^[0-9A-Z]{18}$")
 SENTENCE_MARKS, CLAUSE_MARKS = "。！？；!?;", "，、：,:"
-
-
-class BatchError(ImportFileError):
-    """The batch as a whole cannot be read; no row was looked at."""
 
 
 class RowsChanged(Exception):
@@ -71,7 +66,8 @@ def parse_text(text):
     """Rows pasted from Excel: tab-separated, one item per line, optionally under a heading line.
     Excel quotes a cell that holds line breaks, so the csv module reads what it copies."""
     if len(text.encode()) > MAX_BYTES:
-        raise BatchError(_too_large())
+        message = _("The list is larger than %(size)d MB.")
+        raise SheetError(message % {"size": MAX_BYTES // 1024 // 1024})
     # Strict: a stray quotation mark must not silently swallow the lines after it.
     reader, lines, start = csv.reader(io.StringIO(text), delimiter="\t", strict=True), [], 1
     try:
@@ -84,55 +80,37 @@ def parse_text(text):
             'Line %(line)d: a cell starts with a quotation mark (") but does not end with one; '
             "remove the mark, or copy the cells from Excel again."
         )
-        raise BatchError(message % {"line": start}) from error
+        raise SheetError(message % {"line": start}) from error
     return _rows(lines, pasted=True)
 
 
 def parse_xlsx(file):
     """Rows of the first sheet under its heading row, numbered as Excel numbers them."""
-    file.seek(0)
-    data, lines = file.read(MAX_BYTES + 1), []
-    if len(data) > MAX_BYTES:
-        raise BatchError(_too_large())
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # some programs write a wrong size, which would drop rows
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if any(_text(value) for value in row):
-                    lines.append((number, row))
-                if len(lines) > MAX_ROWS + 1:
-                    break  # a small file can unpack to millions of rows: stop reading early
-        finally:
-            workbook.close()
-    except UNREADABLE as error:
-        message = _("This is not an Excel workbook (.xlsx), or the file is damaged.")
-        raise BatchError(message) from error
-    return _rows(lines, pasted=False)
+    return _rows(read_xlsx(file, max_bytes=MAX_BYTES, max_rows=MAX_ROWS), pasted=False)
 
 
 def _rows(lines, pasted):
     """Raw rows {line, enterprise, category, content, source}, plain data that can be signed."""
     # Two known headings make a heading line; one could be a cell that happens to say 内容.
-    heading = bool(lines) and sum(1 for cell in lines[0][1] if _field_of(cell)) >= 2
+    heading = bool(lines) and sum(1 for cell in lines[0][1] if field_of(cell, HEADINGS)) >= 2
     if lines and not heading and not pasted:
         message = _("The first row must be the heading row (%(columns)s); delete rows above it.")
-        raise BatchError(message % {"columns": "、".join(HEADINGS)})
-    columns = _map_columns(lines[0][1]) if heading else dict(zip(FIELDS, range(4), strict=True))
-    lines = lines[1:] if heading else lines
+        raise SheetError(message % {"columns": "、".join(HEADINGS)})
+    columns = dict(zip(FIELDS, range(4), strict=True))  # pasted without a heading: in order
+    if heading:
+        columns, lines = map_columns(lines[0][1], HEADINGS, REQUIRED), lines[1:]
     if not lines:
-        raise BatchError(_("There are no items: add one line per item under the heading."))
+        raise SheetError(_("There are no items: add one line per item under the heading."))
     if len(lines) > MAX_ROWS:
         message = _("A batch holds at most %(limit)d items; split the list into several batches.")
-        raise BatchError(message % {"limit": MAX_ROWS})
+        raise SheetError(message % {"limit": MAX_ROWS})
     needed = max(columns[name] for name in REQUIRED) + 1
     rows = []
     for line, cells in lines:
         row = {"line": line}
         for name in FIELDS:
             index = columns.get(name)  # the optional 来源 column may be missing
-            row[name] = _text(cells[index]) if index is not None and index < len(cells) else ""
+            row[name] = cell_text(cells[index]) if index is not None and index < len(cells) else ""
         # Pasted text with spaces instead of tabs, or a column too many, would shift the cells.
         if pasted and (len(cells) < needed or (not heading and len(cells) > len(FIELDS))):
             row["problem"] = _(
@@ -141,29 +119,6 @@ def _rows(lines, pasted):
             ) % {"count": len(cells), "columns": "、".join(HEADINGS)}
         rows.append(row)
     return rows
-
-
-def _field_of(cell):
-    heading = _text(cell)
-    return HEADINGS.get(heading) or (heading.lower() if heading.lower() in FIELDS else None)
-
-
-def _map_columns(cells):
-    columns = {}
-    for index, cell in enumerate(cells):
-        if (name := _field_of(cell)) in columns:
-            message = _("The column %(column)s appears more than once.")
-            raise BatchError(message % {"column": _text(cell)})
-        if name:
-            columns[name] = index
-    if missing := [h for h, name in HEADINGS.items() if name in REQUIRED and name not in columns]:
-        message = _("Required columns are missing: %(columns)s.")
-        raise BatchError(message % {"columns": "、".join(missing)})
-    return columns
-
-
-def _too_large():
-    return _("The list is larger than %(size)d MB.") % {"size": MAX_BYTES // 1024 // 1024}
 
 
 def review(rows):

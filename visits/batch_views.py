@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from portal.spreadsheets import SheetError
 from visits import batch
 
 MAX_AGE = 4 * 60 * 60  # seconds: a review left open over lunch can still be confirmed
@@ -54,7 +55,7 @@ class BatchForm(forms.Form):
         else:
             try:
                 data["rows"] = batch.parse_xlsx(upload) if upload else batch.parse_text(text)
-            except batch.BatchError as error:
+            except SheetError as error:
                 self.add_error("file" if upload else "text", error.message)
         return data
 
