@@ -47,12 +47,7 @@ def draft_for(case, owner=None):
     names = masking.case_values(case)
     last = case.assignments.select_related("lead_department").order_by("-round").first()
     feedback = case.feedback.order_by("-created_at").first()
-    closed = (
-        case.events.filter(to_status=Case.Status.CLOSED)
-        .exclude(from_status=Case.Status.CLOSED)
-        .order_by("-created_at")
-        .first()
-    )
+    closed = case.events.closings().order_by("-created_at").first()
     return DisclosureNotice(
         title=masking.mask(case.title, names=names),
         slug=slugify(case.reference),

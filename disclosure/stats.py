@@ -22,7 +22,6 @@ from submissions.report import GOOD, _rate, period_bounds
 VERSION_KEY = "stats:version"
 TIMEOUT = 15 * 60  # a safety net only: every workflow move invalidates at once
 KINDS = {"this_year": _("This year"), "last_12_months": _("Last 12 months")}
-CLOSED = Case.Status.CLOSED
 ACCEPTED, APPROVED = CaseEvent.Action.ACCEPTED, CaseEvent.Action.APPROVED
 
 
@@ -75,9 +74,7 @@ def compute(start, end):
     in_period = Q(created_at__gte=begin, created_at__lt=finish)
     months = _months(start, end)
     cases = Case.objects.filter(in_period).order_by()
-    closes = (
-        CaseEvent.objects.filter(in_period, to_status=CLOSED).exclude(from_status=CLOSED).order_by()
-    )
+    closes = CaseEvent.objects.closings().filter(in_period).order_by()
     received = cases.values("category_id", "channel", "kind").annotate(
         n=Count("pk"), **_per_month(months)
     )

@@ -31,6 +31,17 @@ class Category(models.Model):
         return self.name
 
 
+def open_round(prefix=""):
+    """A round still with its department: neither returned nor replied. prefix reaches the
+    round from another model, e.g. "current_assignment__" from a case."""
+    return models.Q(**{f"{prefix}replied_at__isnull": True, f"{prefix}returned_at__isnull": True})
+
+
+def overdue_round(now=None, prefix=""):
+    """Derived, never stored: an open round whose deadline has passed."""
+    return open_round(prefix) & models.Q(**{f"{prefix}due_at__lt": now or timezone.now()})
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cases this user may see: the one place case queries are scoped by role."""
@@ -39,13 +50,12 @@ class CaseQuerySet(models.QuerySet):
         condition = case_scope(user)
         return self if condition is None else self.filter(condition)
 
+    def open(self):
+        """Not yet finished: neither closed, rejected nor merged into another case."""
+        return self.exclude(status__in=Case.FINISHED)
+
     def overdue(self, now=None):
-        """Derived, never stored: the open round's deadline has passed."""
-        return self.filter(
-            current_assignment__due_at__lt=now or timezone.now(),
-            current_assignment__replied_at__isnull=True,
-            current_assignment__returned_at__isnull=True,
-        )
+        return self.filter(overdue_round(now, prefix="current_assignment__"))
 
     def not_overdue(self, now=None):
         return self.exclude(pk__in=self.overdue(now).values("pk"))
@@ -73,6 +83,8 @@ class Case(models.Model):
         CLOSED = "closed", _("Closed")
         REJECTED = "rejected", _("Not accepted")
         MERGED = "merged", _("Merged into another case")
+
+    FINISHED = (Status.CLOSED, Status.REJECTED, Status.MERGED)
 
     station = models.ForeignKey(
         "deputies.Station",
@@ -229,6 +241,12 @@ class CasePhoto(models.Model):
         return f"{self.case_id}/{self.pk}"
 
 
+class CaseEventQuerySet(models.QuerySet):
+    def closings(self):
+        """The moves that closed a case (销号); a rating recorded after closing is not one."""
+        return self.filter(to_status=Case.Status.CLOSED).exclude(from_status=Case.Status.CLOSED)
+
+
 class CaseEvent(models.Model):
     """Append-only timeline. Public events carry no personal data: their text is the action."""
 
@@ -264,6 +282,8 @@ class CaseEvent(models.Model):
     is_public = models.BooleanField(_("public"), default=False)
     public_text = models.TextField(_("text shown to the public"), max_length=5000, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case event")
@@ -432,9 +452,7 @@ class Department(Organisation):
 
     def open_cases(self):
         """Cases waiting on this department now: assigned, in a round it leads or assists."""
-        rounds = Assignment.objects.filter(returned_at__isnull=True).filter(
-            models.Q(lead_department=self) | models.Q(assisting_departments=self)
-        )
+        rounds = Assignment.objects.handled_by(self)
         return Case.objects.filter(
             status=Case.Status.ASSIGNED, current_assignment__in=rounds.values("pk")
         )
@@ -507,6 +525,21 @@ class StaffProfile(models.Model):
         super().save(*args, **kwargs)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(open_round())
+
+    def overdue(self, now=None):
+        return self.filter(overdue_round(now))
+
+    def handled_by(self, department):
+        """The rounds a department leads or assists in. A round it returned as not its remit
+        (不属本单位职责) grants nothing: once returned, the case is no longer the department's."""
+        return self.filter(returned_at__isnull=True).filter(
+            models.Q(lead_department=department) | models.Q(assisting_departments=department)
+        )
+
+
 class Assignment(models.Model):
     """One handling round of a case by a lead department (认领清单)."""
 
@@ -560,6 +593,8 @@ class Assignment(models.Model):
     extension_until = models.DateField(_("extension requested until"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), max_length=1000, blank=True)
     extension_granted = models.BooleanField(_("extension granted"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

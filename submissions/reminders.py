@@ -16,12 +16,12 @@ EMAIL = "email"
 
 
 def open_rounds():
-    return Assignment.objects.filter(
-        replied_at__isnull=True,
-        returned_at__isnull=True,
-        case__status=Case.Status.ASSIGNED,
-        case__current_assignment=F("pk"),
-    ).select_related("case", "lead_department")
+    """The current round of every case with a department."""
+    return (
+        Assignment.objects.open()
+        .filter(case__status=Case.Status.ASSIGNED, case__current_assignment=F("pk"))
+        .select_related("case", "lead_department")
+    )
 
 
 def department_recipients(department):
@@ -43,11 +43,12 @@ def queue_reminders(now=None):
     now = now or timezone.now()
     queued = 0
     soon = now + datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
-    for assignment in open_rounds().filter(due_at__gt=now, due_at__lte=soon):
+    rounds = open_rounds()
+    for assignment in rounds.filter(due_at__gte=now, due_at__lte=soon):
         queued += _send(
             assignment, "reminder_due", department_recipients(assignment.lead_department)
         )
-    for assignment in open_rounds().filter(due_at__lte=now):
+    for assignment in rounds.overdue(now):
         recipients = department_recipients(assignment.lead_department) + committee_recipients()
         queued += _send(assignment, "reminder_overdue", recipients)
     queued += queue_digest(now)

@@ -30,9 +30,7 @@ def build(start, end):
     in_period = Q(created_at__gte=begin, created_at__lt=finish)
     received = Case.objects.filter(in_period).select_related("category")
     accepted = CaseEvent.objects.filter(in_period, action=CaseEvent.Action.ACCEPTED)
-    closed = CaseEvent.objects.filter(in_period, to_status=Case.Status.CLOSED).exclude(
-        from_status=Case.Status.CLOSED
-    )
+    closed = CaseEvent.objects.closings().filter(in_period)
     replies = Assignment.objects.filter(
         replied_at__gte=begin, replied_at__lt=finish
     ).select_related("lead_department", "case__category")

@@ -201,16 +201,6 @@ def addressed_deputy(user):
     return deputy_of(user) if user.has_perm(SEE_ADDRESSED) else None
 
 
-def handled_rounds(department):
-    """The rounds a department leads or assists in. A round it returned as not its remit
-    (不属本单位职责) grants nothing: once returned, the case is no longer the department's."""
-    from submissions.models import Assignment
-
-    return Assignment.objects.filter(returned_at__isnull=True).filter(
-        Q(lead_department=department) | Q(assisting_departments=department)
-    )
-
-
 def returned_by_own_department(user, case_pk):
     """Whether the case left this handler's scope because their department returned it."""
     from submissions.models import Assignment, Case
@@ -235,7 +225,7 @@ def visible_rounds(user, case):
     department = acting_department(user)
     if department is None:
         return rounds.none()
-    return rounds.filter(pk__in=handled_rounds(department).values("pk"))
+    return rounds.filter(pk__in=rounds.model.objects.handled_by(department).values("pk"))
 
 
 def visible_events(user, case, rounds):
@@ -266,7 +256,9 @@ def case_scope(user):
         return None
     condition = Q(pk__in=[])
     if department := acting_department(user):
-        condition |= Q(pk__in=handled_rounds(department).values("case"))
+        from submissions.models import Assignment
+
+        condition |= Q(pk__in=Assignment.objects.handled_by(department).values("case"))
     if deputy := addressed_deputy(user):
         condition |= Q(deputy=deputy)
     return condition

@@ -30,7 +30,6 @@ MAX_CONTENT, MAX_SOURCE, MAX_NAME, MAX_PHONE = (
     Case._meta.get_field(name).max_length
     for name in ("description", "received_by", "submitter_name", "submitter_phone")
 )
-CLOSED = [Case.Status.CLOSED, Case.Status.REJECTED, Case.Status.MERGED]
 HEADINGS = {"企业": "enterprise", "类别": "category", "内容": "content", "来源": "source"}
 FIELDS = tuple(HEADINGS.values())
 REQUIRED = FIELDS[:3]
@@ -133,7 +132,7 @@ def review(rows):
         by_key[enterprise.name].append(enterprise)
     categories = {category.name: category for category in Category.objects.all()}
     cases, earlier = defaultdict(list), defaultdict(list)  # enterprise pk -> [(case/row, texts)]
-    open_cases = Case.objects.filter(enterprise__in=enterprises).exclude(status__in=CLOSED)
+    open_cases = Case.objects.open().filter(enterprise__in=enterprises)
     for case in open_cases.only("pk", "reference", "title", "description", "enterprise_id"):
         texts = [_normalise(case.description), _normalise(case.title + case.description)]
         cases[case.enterprise_id].append((case, texts))
