@@ -178,8 +178,8 @@ class Deputy(
         FieldPanel("is_active"),
         FieldPanel("station"),
         InlinePanel("pairings", heading=_("Paired enterprises (1+N)"), label=_("Enterprise")),
-        # Visits are recorded in their own app; this template only reads them.
-        HelpPanel(template="deputies/admin/deputy_visits_panel.html", heading=_("Visits")),
+        # Visits are recorded in their own app, which adds them through a hook.
+        HelpPanel(template="deputies/admin/deputy_sections_panel.html", heading=_("Visits")),
     ]
 
     class Meta:

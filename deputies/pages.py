@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.images import get_image_model
@@ -37,8 +38,11 @@ def profile_context(deputy):
     same page with it."""
     from deputies.models import ReceptionDay
 
+    # Apps that record a deputy's work add facts through a hook: (label, value, css class).
+    facts = [fact for facts in hooks.get_hooks("deputy_profile_facts") for fact in facts(deputy)]
     return {
         "deputy": deputy,
+        "facts": facts,
         "reception_days": ReceptionDay.objects.upcoming().filter(deputies=deputy)[:3],
         "enterprises": [
             p.enterprise.name

@@ -1,6 +1,7 @@
 """Admin for deputies, the station, enterprises and the reception roster."""
 
 from django.contrib import messages
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,6 +13,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from deputies import admin_views
 from deputies.models import Deputy, Enterprise, ReceptionDay, Station
+from deputies.pages import DeputyIndexPage, ReceptionPage
 from portal.menu import PermissionMenuItem
 
 
@@ -206,3 +208,13 @@ def warn_understaffed_reception(request, instance):
 
 hooks.register("after_create_snippet", warn_understaffed_reception)
 hooks.register("after_edit_snippet", warn_understaffed_reception)
+
+
+@hooks.register("home_page_sections")
+def next_reception_days(request, count=3):
+    context = {
+        "days": ReceptionDay.objects.upcoming().filter(kind=ReceptionDay.Kind.RECEPTION)[:count],
+        "roster_page": ReceptionPage.objects.live().first(),
+        "wall_page": DeputyIndexPage.objects.live().first(),
+    }
+    return 10, render_to_string("deputies/includes/home_reception.html", context, request)

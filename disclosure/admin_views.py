@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from disclosure import key_issues, notices
 from disclosure.models import DisclosureIndexPage, KeyIssue, KeyIssueCase
 from submissions import roles, workflow
-from submissions.admin_views import view_cases, visible_case
+from submissions.access import view_cases, visible_case
 
 
 class KeyIssueChoiceForm(forms.Form):

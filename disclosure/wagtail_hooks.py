@@ -2,6 +2,7 @@
 /track/, and the editor's warning about text that still looks like personal data."""
 
 from django.contrib import messages
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -79,3 +80,14 @@ def add_draft_notices(request, panels):
     )
     if drafts:
         panels.insert(0, DraftNoticesPanel(drafts))
+
+
+@hooks.register("home_page_sections")
+def latest_notices(request, count=5):
+    notices = (
+        DisclosureNotice.objects.live()
+        .select_related("department")
+        .order_by("-disclosed_on", "-pk")[:count]
+    )
+    template = "disclosure/includes/latest_notices.html"
+    return 20, render_to_string(template, {"notices": notices}, request)

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -112,6 +113,10 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = NewsPage.listing(NewsPage.objects.live().descendant_of(self))[:3]
+        # Apps above this one (the roster, the notices) add their sections through a hook:
+        # each function takes the request and returns (order, html) or None.
+        sections = (section(request) for section in hooks.get_hooks("home_page_sections"))
+        context["sections"] = [html for _order, html in sorted(filter(None, sections))]
         return context
 
 

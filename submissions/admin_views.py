@@ -22,27 +22,12 @@ from wagtail import hooks
 from deputies.models import Station
 from portal.exports import safe_row
 from submissions import ledgers, report, roles, workflow
+from submissions.access import view_cases, visible_case
 from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
 from submissions.intake import create_case
 from submissions.ledgers import LEDGERS
 from submissions.models import Assignment, Case, CasePhoto
-
-view_cases = permission_required("submissions.view_case", raise_exception=True)
-
-
-def visible_case(user, pk):
-    """The case if this user's role lets them see it; 404 otherwise, whatever the URL."""
-    queryset = Case.objects.visible_to(user).select_related(
-        "category",
-        "deputy",
-        "enterprise",
-        "recorded_by",
-        "station",
-        "current_assignment__lead_department",
-        "merged_into",
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 @permission_required("submissions.add_case", raise_exception=True)

@@ -4,7 +4,9 @@ ModelViewSets), the record-a-visit screen, coverage pages and the weekly batch i
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -238,3 +240,23 @@ def register_batch_menu_item():
         icon_name="table",
         order=155,
     )
+
+
+@hooks.register("deputy_profile_facts")
+def enterprises_visited_this_year(deputy):
+    visited = coverage.enterprises_visited(deputy, timezone.localdate().year)
+    return [(_("Enterprises visited this year"), visited, "visited-count")]
+
+
+@hooks.register("deputy_edit_sections")
+def deputy_visits(deputy, request, count=20):
+    visits = []
+    if deputy and deputy.pk:
+        visits = (
+            Visit.objects.filter(deputies=deputy)
+            .select_related("enterprise")
+            .prefetch_related("cases")
+            .order_by("-date", "-pk")[:count]
+        )
+    context = {"visits": visits, "deputy": deputy}
+    return render_to_string("visits/admin/deputy_visits.html", context, request)

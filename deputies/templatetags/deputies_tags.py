@@ -1,17 +1,16 @@
-"""Deputy and roster sections that other apps' templates (the home page) include."""
+"""The deputy admin form's sections that other apps contribute (their visits, for one)."""
 
 from django import template
-
-from deputies.models import ReceptionDay
-from deputies.pages import DeputyIndexPage, ReceptionPage
+from django.utils.safestring import mark_safe
+from wagtail import hooks
 
 register = template.Library()
 
 
-@register.inclusion_tag("deputies/includes/home_reception.html")
-def next_reception_days(count=3):
-    return {
-        "days": ReceptionDay.objects.upcoming().filter(kind=ReceptionDay.Kind.RECEPTION)[:count],
-        "roster_page": ReceptionPage.objects.live().first(),
-        "wall_page": DeputyIndexPage.objects.live().first(),
-    }
+@register.simple_tag(takes_context=True)
+def deputy_edit_sections(context, deputy):
+    """The HTML each "deputy_edit_sections" hook returns for this deputy, in hook order: the
+    apps that record a deputy's work show it here without this app importing them."""
+    request = context.get("request")
+    parts = [section(deputy, request) for section in hooks.get_hooks("deputy_edit_sections")]
+    return mark_safe("".join(part for part in parts if part))  # noqa: S308 - rendered templates

@@ -1,10 +1,8 @@
-"""The home page's latest notices, and the geometry of the statistics page's bar charts, so
-the templates only place what is computed here."""
+"""The geometry of the statistics page's bar charts, so the template only places what is
+computed here."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
-
-from disclosure.models import DisclosureNotice
 
 register = template.Library()
 
@@ -13,16 +11,6 @@ LABEL_WIDTH = 36  # per cent of the chart's width for the row labels
 BAR_SPACE = 52  # per cent left for the longest bar; the rest holds its number
 BAR_HEIGHT = 18
 ROW_GAP = 10
-
-
-@register.inclusion_tag("disclosure/includes/latest_notices.html")
-def latest_notices(count=5):
-    notices = (
-        DisclosureNotice.objects.live()
-        .select_related("department")
-        .order_by("-disclosed_on", "-pk")[:count]
-    )
-    return {"notices": notices}
 
 
 @register.inclusion_tag("disclosure/includes/bar_chart.html")
