@@ -551,7 +551,6 @@ class Assignment(models.Model):
     class Supervision(models.TextChoices):
         NORMAL = "normal", _("Normal")
         CONTINUED = "continued", _("Continued supervision")
-        KEY = "key", _("Key supervised issue")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     round = models.PositiveIntegerField(_("round"), default=1)

@@ -157,3 +157,32 @@ def test_queue_titles_are_masked_for_roles_without_contact_rights(world):
     assert "13812345678" not in listing and "张建国" not in listing
     staff_listing = client_for(users["committee"]).get("/admin/cases/claims/").text
     assert "张建国经理反映13812345678路灯不亮" in staff_listing
+
+
+@pytest.mark.django_db
+def test_rounds_marked_key_before_0019_become_the_cases_key_supervision(world):
+    """Key supervision belongs to the case; the data migration moves the old round mark there
+    and keeps the round's place: the first round normal, a later one continued."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("submissions.migrations.0019_drop_key_supervision_round")
+    case = world["case"]
+    first = case.current_assignment
+    second = Assignment.objects.create(
+        case=case,
+        round=2,
+        lead_department=world["b"],
+        assigned_at=first.assigned_at,
+        due_at=first.due_at,
+    )
+    untouched = make_case(StationFactory(), title="另一件")
+    Assignment.objects.filter(pk__in=[first.pk, second.pk]).update(supervision="key")
+
+    migration.move_key_to_the_case(apps, None)
+
+    first.refresh_from_db(), second.refresh_from_db(), case.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (first.supervision, second.supervision) == ("normal", "continued")
+    assert case.key_supervised and not untouched.key_supervised

@@ -45,9 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    "wagtail.embeds",
     "wagtail.sites",
     "accounts.apps.UsersConfig",  # Wagtail's users app with our Users screen
     "wagtail.snippets",
@@ -64,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
