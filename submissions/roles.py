@@ -83,7 +83,7 @@ GROUP_PERMISSIONS = {
         "submissions.change_committee",
         "deputies.view_deputy",
         "deputies.view_enterprise",
-        "submissions.view_notification",
+        "notifications.view_notification",
         "submissions.view_calendaroverride",
         "submissions.add_calendaroverride",
         "submissions.change_calendaroverride",

@@ -7,12 +7,12 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
 from submissions import admin_views, dashboard, roles  # noqa: F401 (dashboard: its hooks)
-from submissions.models import CalendarOverride, Category, Notification
+from submissions.models import CalendarOverride, Category
 from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 
 
@@ -160,40 +160,6 @@ def add_calendar_warning(request, panels):
     dates = uncovered_dates(timezone.localdate(), 60)
     if dates:
         panels.insert(0, CalendarWarningPanel(dates))
-
-
-class NotificationViewSet(ModelViewSet):
-    """Every message with its status, attempts and last error; failures are retried by cron."""
-
-    model = Notification
-    icon = "mail"
-    menu_label = pgettext_lazy("message log", "Notifications")
-    menu_order = 900
-    add_to_admin_menu = True
-    exclude_form_fields = []  # required by ModelViewSet; the views that use it are refused
-    list_display = [
-        "created_at",
-        "channel",
-        "recipient",
-        "template",
-        "status",
-        "attempts",
-        "last_error",
-    ]
-    list_filter = ["status", "channel", "template"]
-    search_fields = ["recipient", "subject"]
-    search_backend_name = None
-
-    @property
-    def permission_policy(self):
-        from submissions.queues import ViewOnlyPolicy
-
-        return ViewOnlyPolicy(self.model)
-
-
-@hooks.register("register_admin_viewset")
-def register_notifications():
-    return NotificationViewSet("notifications")
 
 
 @hooks.register("insert_global_admin_css")

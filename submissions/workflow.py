@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.log_actions import log
 
-from submissions import deadlines, notify, roles
+from submissions import deadlines, roles
 from submissions.models import Assignment, Case, CaseEvent, Feedback
+from submissions.signals import case_moved
 
 logger = logging.getLogger(__name__)
 S = Case.Status
@@ -81,14 +82,6 @@ ACTION_LABELS = {
 
 
 # action: the message the submitter gets (rate only when it closes the case)
-SUBMITTER_MESSAGES = {
-    "accept": "case_accepted",
-    "approve": "case_replied",
-    "close": "case_closed",
-    "rate": "case_closed",
-}
-
-
 HANDLER_ACTIONS = ("sign", "return", "reply", "request_extension")
 
 
@@ -178,9 +171,7 @@ def _transition(
             is_public=is_public,
             public_text=extra.get("public_text", public_text),
         )
-        template = SUBMITTER_MESSAGES.get(action)
-        if template and (action != "rate" or locked.status == S.CLOSED):
-            tell_submitter(locked, template)
+        announce(locked, action, from_status, actor)
         if actor is not None:
             log(
                 instance=locked,
@@ -191,12 +182,17 @@ def _transition(
     return locked
 
 
-def tell_submitter(case, template):
-    """Queue the submitter's message; nothing about it may undo the case action."""
-    try:
-        notify.notify_submitter(case, template)
-    except Exception:  # a broken template or backend must not cost the case its move
-        logger.exception("Could not queue %s for case %s", template, case.pk)
+def announce(case, action, from_status, actor):
+    """Tell the receivers of case_moved (the notifications app); nothing they do may undo the
+    case action: a broken template or backend must not cost the case its move."""
+    results = case_moved.send_robust(
+        Case, case=case, action=action, from_status=from_status, actor=actor
+    )
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            logger.error(
+                "%s failed for %s of case %s", receiver.__name__, action, case.pk, exc_info=result
+            )
 
 
 def _require(text, message):

@@ -11,12 +11,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from submissions import notify, roles, workflow
-from submissions.models import Assignment, Case, Notification
+from notifications import notify
+from notifications.models import Notification
+from submissions import roles, workflow
+from submissions.models import Assignment, Case
 from tests.factories import (
     DepartmentFactory,
     StationFactory,
@@ -56,7 +59,7 @@ def test_submitter_is_told_by_email_and_sms_when_the_case_is_accepted(
 ):
     case = make_case(submitter_email="wxm@example.com")
     with (
-        caplog.at_level("INFO", logger="submissions.sms"),
+        caplog.at_level("INFO", logger="notifications.sms"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         workflow.accept(case, people["staff"])
@@ -94,6 +97,27 @@ def test_a_failing_email_backend_keeps_the_case_action_and_a_later_run_retries(
     retried = Notification.objects.get(pk=failed.pk)
     assert retried.status == "sent" and retried.attempts == 2
     assert [m.to for m in mail.outbox if case.reference in m.body] == [["wxm@example.com"]]
+
+
+@pytest.mark.django_db
+def test_a_message_that_cannot_be_queued_never_undoes_the_move(people, monkeypatch, caplog):
+    """The workflow announces the move; the notifier failing (a broken template, a database
+    error in its own savepoint) is logged and the case still moves, with its event."""
+    from django.db import connection
+
+    def broken(case, template):
+        with connection.cursor() as cursor, pytest.raises(Exception):  # noqa: B017,PT011
+            with transaction.atomic():
+                cursor.execute("SELECT * FROM no_such_table")
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(notify, "notify_submitter", broken)
+    case = make_case(submitter_email="wxm@example.com")
+    with caplog.at_level("ERROR", logger="submissions.workflow"):
+        workflow.accept(case, people["staff"])
+    case.refresh_from_db()
+    assert case.status == Case.Status.LISTED and case.events.filter(action="accepted").exists()
+    assert "template exploded" in caplog.text and not Notification.objects.exists()
 
 
 @pytest.mark.django_db
@@ -185,7 +209,7 @@ URL = re.compile(r"https?://[!-~]+")  # printable ASCII: a link ends at the next
 
 
 def notification_templates():
-    folder = Path(settings.BASE_DIR) / "templates" / "submissions" / "notifications"
+    folder = Path(settings.BASE_DIR) / "templates" / "notifications"
     return {path.stem for path in folder.glob("*.txt")}
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "submissions",
     "accounts",
     "visits",
+    "notifications",
     "disclosure",
     "portal",
     "crispy_forms",
@@ -197,6 +198,6 @@ REPLY_PERIOD_DAYS = int(os.environ.get("REPLY_PERIOD_DAYS", "7"))
 FEEDBACK_PERIOD_DAYS = int(os.environ.get("FEEDBACK_PERIOD_DAYS", "7"))
 # "calendar" days or Chinese "workdays" (official holidays and make-up workdays honoured).
 REPLY_PERIOD_MODE = os.environ.get("REPLY_PERIOD_MODE", "calendar")
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "submissions.sms.LoggingSMSBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
 # Days before the deadline when a department is reminded.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))

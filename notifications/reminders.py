@@ -9,7 +9,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from submissions import notify, roles
+from notifications import notify
+from submissions import roles
 from submissions.models import Assignment, Case
 
 EMAIL = "email"

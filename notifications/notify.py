@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from submissions import sms
-from submissions.models import Notification
+from notifications import sms
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -63,9 +63,9 @@ def claim(pk):
 
 def render_text(template, context):
     """A notification template rendered as plain text, with autoescaping off for every template
-    in submissions/notifications/: the result never becomes HTML (the admin escapes a stored
+    in notifications/: the result never becomes HTML (the admin escapes a stored
     message when it shows one), so "&" in a link or quotes in a title must stay as they are."""
-    compiled = Engine.get_default().get_template(f"submissions/notifications/{template}.txt")
+    compiled = Engine.get_default().get_template(f"notifications/{template}.txt")
     return compiled.render(Context(context, autoescape=False)).strip()
 
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from submissions.notify import deliver_due
-from submissions.reminders import queue_reminders
+from notifications.notify import deliver_due
+from notifications.reminders import queue_reminders
 
 
 class Command(BaseCommand):
