@@ -140,7 +140,10 @@ class ReplyForm(ActionForm):
             not document.name.lower().endswith(REPLY_DOCUMENT_TYPES)
             or document.size > REPLY_DOCUMENT_MAX
         ):
-            raise forms.ValidationError(_("Attach a PDF, JPEG or PNG file of at most 10 MB."))
+            raise forms.ValidationError(
+                _("Attach a PDF, JPEG or PNG file of at most %(size)d MB.")
+                % {"size": REPLY_DOCUMENT_MAX // 1024 // 1024}
+            )
         return document
 
     def clean(self):

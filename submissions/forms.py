@@ -7,7 +7,7 @@ from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from deputies.models import Deputy, Enterprise
 from submissions import photos
@@ -73,11 +73,9 @@ class CaseFieldsForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     submitter_email = forms.EmailField(label=_("E-mail (optional)"), max_length=100, required=False)
-    photos = MultiplePhotoField(
-        label=_("Photos (up to 3)"),
+    photos = MultiplePhotoField(  # label and help text name the limits: see __init__
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*"}),
-        help_text=_("JPEG, PNG, WebP or GIF, at most 10 MB each. Location data is removed."),
     )
     allow_disclosure = forms.BooleanField(
         label=_("The outcome may be published without my name or contact details"),
@@ -88,6 +86,11 @@ class CaseFieldsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        # Built here, not on the class, so that they always state the limits photos.py enforces.
+        self.fields["photos"].label = _("Photos (up to %(count)d)") % {"count": photos.MAX_PHOTOS}
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG, WebP or GIF, at most %(size)d MB each. Location data is removed."
+        ) % {"size": photos.MAX_BYTES // 1024 // 1024}
 
     def clean_submitter_phone(self):
         return normalise_mobile(self.cleaned_data["submitter_phone"])
@@ -95,7 +98,15 @@ class CaseFieldsForm(forms.Form):
     def clean_photos(self):
         uploads = self.cleaned_data.get("photos") or []
         if len(uploads) > photos.MAX_PHOTOS:
-            raise forms.ValidationError(_("Attach at most 3 photos."), code="too_many")
+            raise forms.ValidationError(
+                ngettext(
+                    "Attach at most %(count)d photo.",
+                    "Attach at most %(count)d photos.",
+                    photos.MAX_PHOTOS,
+                )
+                % {"count": photos.MAX_PHOTOS},
+                code="too_many",
+            )
         cleaned, errors = [], []
         for upload in uploads:
             try:
