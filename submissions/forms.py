@@ -27,6 +27,11 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files if item]
 
 
+def max_length_of(model, name):
+    """The model field's max_length: a form takes its limit from the model, never restates it."""
+    return model._meta.get_field(name).max_length
+
+
 def text_field(label, max_length, required=True, textarea=False, **attrs):
     widget = forms.Textarea(attrs={"rows": 6, **attrs}) if textarea else forms.TextInput(attrs)
     return forms.CharField(
@@ -52,27 +57,38 @@ class CaseFieldsForm(forms.Form):
         label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category")
     )
     title = text_field(
-        _("Title"), 60, **{"data-counter": "true", "placeholder": _("In one sentence")}
+        _("Title"),
+        max_length_of(Case, "title"),
+        **{"data-counter": "true", "placeholder": _("In one sentence")},
     )
     description = text_field(
-        pgettext_lazy("case", "Description"), 2000, textarea=True, **{"data-counter": "true"}
+        pgettext_lazy("case", "Description"),
+        max_length_of(Case, "description"),
+        textarea=True,
+        **{"data-counter": "true"},
     )
-    place = text_field(_("Place in the park"), 100, required=False)
+    place = text_field(_("Place in the park"), max_length_of(Case, "place"), required=False)
     enterprise_name = text_field(
         _("Your enterprise"),
-        120,
+        max_length_of(Case, "enterprise_name"),
         required=False,
         list="known-enterprises",
         autocomplete="organization",
     )
-    submitter_name = text_field(_("Your name"), 30, autocomplete="name")
+    submitter_name = text_field(
+        _("Your name"), max_length_of(Case, "submitter_name"), autocomplete="name"
+    )
     submitter_phone = forms.CharField(
         label=_("Mobile phone"),
-        max_length=20,
+        max_length=max_length_of(Case, "submitter_phone"),
         validators=[validate_mobile],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    submitter_email = forms.EmailField(label=_("E-mail (optional)"), max_length=100, required=False)
+    submitter_email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        max_length=max_length_of(Case, "submitter_email"),
+        required=False,
+    )
     photos = MultiplePhotoField(  # label and help text name the limits: see __init__
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*"}),
@@ -152,7 +168,9 @@ class SubmissionForm(CaseFieldsForm):
         label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=max_length_of(Case, "submission_key"), required=False
+    )
 
     def __init__(self, *args, privacy_url="", **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
@@ -202,7 +220,7 @@ class StaffCaseForm(CaseFieldsForm):
     received_on = forms.DateField(
         label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_by = text_field(_("Received by"), 60)
+    received_by = text_field(_("Received by"), max_length_of(Case, "received_by"))
     deputy = forms.ModelChoiceField(
         label=_("Addressed deputy"), required=False, queryset=Deputy.objects.filter(is_active=True)
     )
@@ -242,7 +260,7 @@ class StaffCaseForm(CaseFieldsForm):
 class TrackForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference number"),
-        max_length=30,
+        max_length=max_length_of(Case, "reference"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     code = forms.CharField(
@@ -258,4 +276,9 @@ class FeedbackForm(forms.Form):
         choices=Feedback.Rating.choices,
         widget=forms.RadioSelect,
     )
-    comment = text_field(_("Comment (optional)"), 500, required=False, textarea=True)
+    comment = text_field(
+        _("Comment (optional)"),
+        max_length_of(Feedback, "comment"),
+        required=False,
+        textarea=True,
+    )
