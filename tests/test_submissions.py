@@ -195,7 +195,9 @@ class TestPhotos:
         nobody = get_user_model().objects.create_user("nobody", password="pw")
         outsider = Client()
         outsider.force_login(nobody)
-        assert outsider.get(url).status_code != 200
+        refused = outsider.get(url)
+        # A login without admin access is sent to the admin login, as an anonymous visitor is.
+        assert (refused.status_code, refused["Location"]) == (302, f"/admin/login/?next={url}")
         staff = Client()
         staff.force_login(admin_user)
         response = staff.get(url)
