@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions import workflow
-from submissions.forms import text_field
+from submissions.forms import max_length_of, text_field
 from submissions.models import Assignment, Case, Committee, Department, Feedback
 
 REPLY_DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -46,8 +46,14 @@ class CloseForm(PlainForm):
     function = staticmethod(workflow.close)
 
 
+def reason_field(model, name):
+    return text_field(_("Reason"), max_length_of(model, name), textarea=True)
+
+
 class ReasonForm(ActionForm):
-    reason = text_field(_("Reason"), 1000, textarea=True)
+    """A move that needs a reason; each subclass declares `reason` with reason_field(), sized
+    by the model field that keeps it."""
+
     function = None
 
     def perform(self):
@@ -55,14 +61,17 @@ class ReasonForm(ActionForm):
 
 
 class RejectForm(ReasonForm):
+    reason = reason_field(Case, "status_reason")
     function = staticmethod(workflow.reject)
 
 
 class ReturnForm(ReasonForm):
+    reason = reason_field(Assignment, "return_reason")
     function = staticmethod(workflow.return_case)
 
 
 class SendBackForm(ReasonForm):
+    reason = reason_field(Assignment, "sent_back_reason")
     function = staticmethod(workflow.send_back)
 
 
@@ -74,7 +83,10 @@ class NoteForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    target = forms.CharField(label=_("Reference number of the case to merge into"), max_length=30)
+    target = forms.CharField(
+        label=_("Reference number of the case to merge into"),
+        max_length=max_length_of(Case, "reference"),
+    )
 
     def clean_target(self):
         reference = self.cleaned_data["target"].strip().upper()
@@ -125,7 +137,7 @@ class AssignForm(ActionForm):
 
 
 class ReplyForm(ActionForm):
-    text = text_field(_("Reply"), 5000, textarea=True)
+    text = text_field(_("Reply"), max_length_of(Assignment, "reply_text"), textarea=True)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Assignment.Outcome.choices)
     expected_date = forms.DateField(
         label=_("Expected completion (for work in progress)"),
@@ -140,7 +152,10 @@ class ReplyForm(ActionForm):
             not document.name.lower().endswith(REPLY_DOCUMENT_TYPES)
             or document.size > REPLY_DOCUMENT_MAX
         ):
-            raise forms.ValidationError(_("Attach a PDF, JPEG or PNG file of at most 10 MB."))
+            raise forms.ValidationError(
+                _("Attach a PDF, JPEG or PNG file of at most %(size)d MB.")
+                % {"size": REPLY_DOCUMENT_MAX // 1024 // 1024}
+            )
         return document
 
     def clean(self):
@@ -174,7 +189,9 @@ class RateForm(ActionForm):
         choices=Feedback.Means.choices,
         widget=forms.RadioSelect,
     )
-    contacted_person = text_field(_("Person spoken to"), 30)
+    contacted_person = text_field(
+        _("Person spoken to"), max_length_of(Feedback, "contacted_person")
+    )
     contacted_at = forms.DateTimeField(
         label=_("Time of the follow-up"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -184,7 +201,12 @@ class RateForm(ActionForm):
             "invalid": _("Give the time as year-month-day hour:minute."),
         },
     )
-    comment = text_field(_("What the submitter said"), 500, required=False, textarea=True)
+    comment = text_field(
+        _("What the submitter said"),
+        max_length_of(Feedback, "comment"),
+        required=False,
+        textarea=True,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,7 +238,7 @@ class RequestExtensionForm(ActionForm):
     until = forms.DateField(
         label=_("New reply date asked for"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = text_field(_("Reason"), 1000, textarea=True)
+    reason = reason_field(Assignment, "extension_reason")
 
     def perform(self):
         return workflow.request_extension(

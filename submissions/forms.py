@@ -7,7 +7,7 @@ from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from deputies.models import Deputy, Enterprise
 from submissions import photos
@@ -25,6 +25,11 @@ class MultiplePhotoField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files if item]
+
+
+def max_length_of(model, name):
+    """The model field's max_length: a form takes its limit from the model, never restates it."""
+    return model._meta.get_field(name).max_length
 
 
 def text_field(label, max_length, required=True, textarea=False, **attrs):
@@ -52,32 +57,41 @@ class CaseFieldsForm(forms.Form):
         label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category")
     )
     title = text_field(
-        _("Title"), 60, **{"data-counter": "true", "placeholder": _("In one sentence")}
+        _("Title"),
+        max_length_of(Case, "title"),
+        **{"data-counter": "true", "placeholder": _("In one sentence")},
     )
     description = text_field(
-        pgettext_lazy("case", "Description"), 2000, textarea=True, **{"data-counter": "true"}
+        pgettext_lazy("case", "Description"),
+        max_length_of(Case, "description"),
+        textarea=True,
+        **{"data-counter": "true"},
     )
-    place = text_field(_("Place in the park"), 100, required=False)
+    place = text_field(_("Place in the park"), max_length_of(Case, "place"), required=False)
     enterprise_name = text_field(
         _("Your enterprise"),
-        120,
+        max_length_of(Case, "enterprise_name"),
         required=False,
         list="known-enterprises",
         autocomplete="organization",
     )
-    submitter_name = text_field(_("Your name"), 30, autocomplete="name")
+    submitter_name = text_field(
+        _("Your name"), max_length_of(Case, "submitter_name"), autocomplete="name"
+    )
     submitter_phone = forms.CharField(
         label=_("Mobile phone"),
-        max_length=20,
+        max_length=max_length_of(Case, "submitter_phone"),
         validators=[validate_mobile],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    submitter_email = forms.EmailField(label=_("E-mail (optional)"), max_length=100, required=False)
-    photos = MultiplePhotoField(
-        label=_("Photos (up to 3)"),
+    submitter_email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        max_length=max_length_of(Case, "submitter_email"),
+        required=False,
+    )
+    photos = MultiplePhotoField(  # label and help text name the limits: see __init__
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*"}),
-        help_text=_("JPEG, PNG, WebP or GIF, at most 10 MB each. Location data is removed."),
     )
     allow_disclosure = forms.BooleanField(
         label=_("The outcome may be published without my name or contact details"),
@@ -88,6 +102,11 @@ class CaseFieldsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        # Built here, not on the class, so that they always state the limits photos.py enforces.
+        self.fields["photos"].label = _("Photos (up to %(count)d)") % {"count": photos.MAX_PHOTOS}
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG, WebP or GIF, at most %(size)d MB each. Location data is removed."
+        ) % {"size": photos.MAX_BYTES // 1024 // 1024}
 
     def clean_submitter_phone(self):
         return normalise_mobile(self.cleaned_data["submitter_phone"])
@@ -95,7 +114,15 @@ class CaseFieldsForm(forms.Form):
     def clean_photos(self):
         uploads = self.cleaned_data.get("photos") or []
         if len(uploads) > photos.MAX_PHOTOS:
-            raise forms.ValidationError(_("Attach at most 3 photos."), code="too_many")
+            raise forms.ValidationError(
+                ngettext(
+                    "Attach at most %(count)d photo.",
+                    "Attach at most %(count)d photos.",
+                    photos.MAX_PHOTOS,
+                )
+                % {"count": photos.MAX_PHOTOS},
+                code="too_many",
+            )
         cleaned, errors = [], []
         for upload in uploads:
             try:
@@ -141,7 +168,9 @@ class SubmissionForm(CaseFieldsForm):
         label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=max_length_of(Case, "submission_key"), required=False
+    )
 
     def __init__(self, *args, privacy_url="", **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
@@ -191,7 +220,7 @@ class StaffCaseForm(CaseFieldsForm):
     received_on = forms.DateField(
         label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_by = text_field(_("Received by"), 60)
+    received_by = text_field(_("Received by"), max_length_of(Case, "received_by"))
     deputy = forms.ModelChoiceField(
         label=_("Addressed deputy"), required=False, queryset=Deputy.objects.filter(is_active=True)
     )
@@ -231,7 +260,7 @@ class StaffCaseForm(CaseFieldsForm):
 class TrackForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference number"),
-        max_length=30,
+        max_length=max_length_of(Case, "reference"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     code = forms.CharField(
@@ -247,4 +276,9 @@ class FeedbackForm(forms.Form):
         choices=Feedback.Rating.choices,
         widget=forms.RadioSelect,
     )
-    comment = text_field(_("Comment (optional)"), 500, required=False, textarea=True)
+    comment = text_field(
+        _("Comment (optional)"),
+        max_length_of(Feedback, "comment"),
+        required=False,
+        textarea=True,
+    )

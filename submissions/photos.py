@@ -19,7 +19,9 @@ def clean_photo(upload):
     """A ContentFile of a clean JPEG, or ValidationError with a message for the user."""
     if upload.size > MAX_BYTES:
         raise ValidationError(
-            _("%(name)s is larger than 10 MB."), code="too_large", params={"name": upload.name}
+            _("%(name)s is larger than %(size)d MB."),
+            code="too_large",
+            params={"name": upload.name, "size": MAX_BYTES // 1024 // 1024},
         )
     try:
         upload.seek(0)

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -53,3 +54,68 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def module_data(builder):
+    """A module-scoped fixture holding what builder() returns, built once for the module.
+
+    For data that many tests only read, and that is slow to build (generated images, users):
+
+        def build_world():
+            return {"station": StationFactory(), "staff": make_user("s", roles.STAFF)}
+
+        world_once = module_data(build_world)
+
+        @pytest.fixture
+        def world(world_once, db):
+            return copy.deepcopy(world_once)  # in-memory changes stay in their test
+
+    The rows live in a transaction opened before the module's first test and rolled back after
+    its last. Each test still runs in its own savepoint through pytest-django's `db` fixture
+    (pytest-django leaves out TestCase's class-level transaction for this), so what a test
+    writes is gone before the next one starts. The Python objects, though, are shared: a test
+    that changes one in place would pass the change on, hence the copy per test above (what
+    Django's setUpTestData does). On-commit callbacks do not run while the data is built, as
+    in any non-transactional test.
+
+    A transactional test (django_db(transaction=True)) cannot share the module: it would run
+    inside the open transaction, and on PostgreSQL other connections would not see its rows.
+    """
+
+    @pytest.fixture(scope="module")
+    def fixture(request, django_db_setup, django_db_blocker):
+        if transactional := [
+            item.name
+            for item in request.session.items
+            if item.module is request.module and _is_transactional(item)
+        ]:
+            pytest.fail(
+                f"module_data cannot share a module with transactional tests: {transactional}"
+            )
+        outer = transaction.atomic()
+        # Database access is opened only to build and to roll back: a test without the db
+        # fixture or the django_db mark is still refused, as everywhere else.
+        with django_db_blocker.unblock():
+            outer.__enter__()
+            try:
+                data = builder()
+            except BaseException as error:
+                outer.__exit__(type(error), error, error.__traceback__)
+                raise
+        yield data
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    return fixture
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        marker.args[:1] == (True,)
+        or marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))

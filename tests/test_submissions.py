@@ -153,7 +153,15 @@ class TestBadInput:
     def test_more_than_three_photos_are_refused(self, client, station):
         photos = [jpeg_with_exif(f"p{i}.jpg") for i in range(4)]
         html = client.post("/submit/", {**form_data(), "photos": photos}).content.decode()
-        assert CJK.search(field_error(html, "photos"))
+        assert field_error(html, "photos") == "最多上传3张照片。"
+        assert Case.objects.count() == 0
+
+    def test_the_photo_count_limit_is_stated_as_it_is_enforced(self, client, station, monkeypatch):
+        monkeypatch.setattr("submissions.photos.MAX_PHOTOS", 1)
+        photos = [jpeg_with_exif(f"p{i}.jpg") for i in range(2)]
+        html = client.post("/submit/", {**form_data(), "photos": photos}).content.decode()
+        assert field_error(html, "photos") == "最多上传1张照片。"
+        assert "照片（最多1张）" in html  # the label above the field
         assert Case.objects.count() == 0
 
     def test_honeypot_saves_nothing(self, client, station):
@@ -187,7 +195,9 @@ class TestPhotos:
         nobody = get_user_model().objects.create_user("nobody", password="pw")
         outsider = Client()
         outsider.force_login(nobody)
-        assert outsider.get(url).status_code != 200
+        refused = outsider.get(url)
+        # A login without admin access is sent to the admin login, as an anonymous visitor is.
+        assert (refused.status_code, refused["Location"]) == (302, f"/admin/login/?next={url}")
         staff = Client()
         staff.force_login(admin_user)
         response = staff.get(url)
@@ -254,9 +264,12 @@ def test_a_post_without_the_csrf_token_is_refused(station):
 
 @pytest.mark.django_db
 def test_a_photo_over_the_size_limit_is_refused(client, station, monkeypatch):
-    monkeypatch.setattr("submissions.photos.MAX_BYTES", 1000)
-    html = client.post("/submit/", {**form_data(), "photos": [jpeg_with_exif()]}).content.decode()
-    assert "超过10 MB" in field_error(html, "photos")
+    monkeypatch.setattr("submissions.photos.MAX_BYTES", 1024 * 1024)
+    # Only the size is looked at before the content: the bytes need not be a real photo.
+    big = SimpleUploadedFile("photo.jpg", b"\xff" * (1024 * 1024 + 1), content_type="image/jpeg")
+    html = client.post("/submit/", {**form_data(), "photos": [big]}).content.decode()
+    assert field_error(html, "photos") == "photo.jpg 超过1 MB。"
+    assert "每张不超过1 MB" in html  # the help text under the field names the same limit
     assert Case.objects.count() == 0
 
 

@@ -8,10 +8,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from deputies.models import Deputy, Enterprise
 from submissions import roles
-from submissions.forms import text_field
+from submissions.forms import max_length_of, text_field
 from submissions.models import Case, Category
 from submissions.validators import normalise_mobile, validate_mobile
-from visits.models import VisitTeam
+from visits.models import Visit, VisitTeam
 
 
 class VisitForm(forms.Form):
@@ -34,8 +34,8 @@ class VisitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    purpose = text_field(_("Purpose"), 200, required=False)
-    notes = text_field(_("Notes"), 5000, required=False, textarea=True)
+    purpose = text_field(_("Purpose"), max_length_of(Visit, "purpose"), required=False)
+    notes = text_field(_("Notes"), max_length_of(Visit, "notes"), required=False, textarea=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,11 +62,18 @@ class ItemForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
     )
-    title = text_field(_("Title"), 60)
-    description = text_field(pgettext_lazy("case", "Description"), 2000, textarea=True, rows=3)
-    submitter_name = text_field(_("Contact person"), 30)
+    title = text_field(_("Title"), max_length_of(Case, "title"))
+    description = text_field(
+        pgettext_lazy("case", "Description"),
+        max_length_of(Case, "description"),
+        textarea=True,
+        rows=3,
+    )
+    submitter_name = text_field(_("Contact person"), max_length_of(Case, "submitter_name"))
     submitter_phone = forms.CharField(
-        label=_("Contact mobile"), max_length=20, validators=[validate_mobile]
+        label=_("Contact mobile"),
+        max_length=max_length_of(Case, "submitter_phone"),
+        validators=[validate_mobile],
     )
     allow_disclosure = forms.BooleanField(label=_("May be disclosed"), required=False)
 

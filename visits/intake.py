@@ -9,6 +9,9 @@ from submissions.intake import create_case
 from submissions.models import Case
 from visits.models import Visit
 
+# The deputies' names may run longer than the field that records who received the item.
+RECEIVED_BY_LENGTH = Case._meta.get_field("received_by").max_length
+
 
 def record_visit(*, actor, items=(), deputies=(), staff=(), **fields):
     """Save the visit and one case per raised item; all or nothing."""
@@ -45,7 +48,7 @@ def add_items(visit, items, actor):
                 consent_in_person=True,
                 allow_disclosure=item.get("allow_disclosure", False),
                 deputy=deputies[0] if deputies else None,
-                received_by=received_by[:60] if deputies else "",
+                received_by=received_by[:RECEIVED_BY_LENGTH] if deputies else "",
                 received_on=visit.date,
             )
             cases.append(case)
