@@ -9,12 +9,27 @@ from home.models import HomePage
 from tests import snapshots
 
 
+def pytest_configure(config):
+    """With --reuse-db on SQLite, keep the test database in a file (var/test.sqlite3, one per
+    xdist worker), so the next local run skips the migrations; by default it stays in memory."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if config.getoption("reuse_db", False) and database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test.sqlite3")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, plus its rows as the migrations left them: tests that
-    flush the database (live-server tests) can be followed by ones that need those rows."""
+    flush the database (live-server tests) can be followed by ones that need those rows. The
+    rows are put back at the end, so a database kept by --reuse-db starts the next run alike
+    (after an interrupted run, --create-db builds it afresh)."""
     with django_db_blocker.unblock():
-        return snapshots.take()
+        baseline = snapshots.take()
+    yield baseline
+    with django_db_blocker.unblock():
+        snapshots.restore(baseline)
 
 
 @pytest.fixture(scope="session")
