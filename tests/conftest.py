@@ -51,6 +51,18 @@ def demo(db, demo_rows):
 
 
 @pytest.fixture
+def concurrent_db(transactional_db, django_db_setup):
+    """For tests of several connections at once (row locks, unique numbers): committed rows,
+    on PostgreSQL only (SQLite serialises writers), starting from the migrated rows that an
+    earlier transactional test's flush removed (role groups, categories, the page tree)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL's row locks")
+    snapshots.restore(django_db_setup)
+
+
+@pytest.fixture
 def site(db):
     """The default Site that the migrations created, so tests run against the real page tree."""
     return Site.objects.get(is_default_site=True)

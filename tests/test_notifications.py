@@ -135,18 +135,9 @@ def test_reminders_and_overdue_notices_are_sent_exactly_once(people):
     assert sum("本周三单办理情况" in s for s in subjects) == 1  # one digest per week
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql", reason="needs PostgreSQL"
-)
-def test_two_reminder_runs_at_once_send_each_reminder_once():
+def test_two_reminder_runs_at_once_send_each_reminder_once(concurrent_db):
     from django.db import connections
 
-    from submissions.defaults import ensure_categories
-    from submissions.models import Category
-
-    roles.rebuild_role_groups()  # transactional tests start from flushed tables
-    ensure_categories(Category)
     department = DepartmentFactory(email="zjj@example.gov.cn")
     people = {
         "department": department,

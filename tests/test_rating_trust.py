@@ -221,16 +221,7 @@ class TestFollowUp:
         assert "其中1条为工作人员回访录入" in html
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql", reason="row locks need PostgreSQL"
-)
-def test_two_ratings_at_once_exactly_one_counts_and_the_other_is_told():
-    from submissions.defaults import ensure_categories
-    from submissions.models import Category
-
-    roles.rebuild_role_groups()  # transactional tests start from flushed tables
-    ensure_categories(Category)
+def test_two_ratings_at_once_exactly_one_counts_and_the_other_is_told(concurrent_db):
     department = DepartmentFactory()
     people = {
         "staff": make_user("s", roles.STAFF),

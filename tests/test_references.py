@@ -3,9 +3,8 @@
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
-from submissions.defaults import ensure_categories
 from submissions.intake import create_case
 from submissions.models import Case, Category
 from submissions.references import format_reference, next_sequence, normalise_tracking_code
@@ -44,10 +43,7 @@ def case_fields(n):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_concurrent_submissions_get_unique_gap_free_numbers():
-    ensure_categories(Category)  # transactional tests start from flushed tables
+def test_concurrent_submissions_get_unique_gap_free_numbers(concurrent_db):
     station = StationFactory()
     count, barrier, errors = 24, threading.Barrier(24), []
 

@@ -1,23 +1,12 @@
 """Two people acting on one case at once. A transactional test, so it lives apart from
 test_workflow.py, whose tests share one open transaction (conftest.module_data)."""
 
-import pytest
-
 from submissions import roles, workflow
 from submissions.models import CaseEvent
 from tests.factories import DepartmentFactory, make_case, make_user, race
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql", reason="row locks need PostgreSQL"
-)
-def test_two_handlers_acting_at_once_exactly_one_wins():
-    from submissions.defaults import ensure_categories
-    from submissions.models import Category
-
-    roles.rebuild_role_groups()  # transactional tests start from flushed tables
-    ensure_categories(Category)
+def test_two_handlers_acting_at_once_exactly_one_wins(concurrent_db):
     department = DepartmentFactory()
     first, second = (make_user(f"h{n}", roles.HANDLER, department=department) for n in (1, 2))
     case = make_case()
