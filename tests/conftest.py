@@ -1,3 +1,4 @@
+import inspect
 import io
 
 import pytest
@@ -83,7 +84,7 @@ def fresh_cache():
     cache.clear()
 
 
-def module_data(builder):
+def module_data(builder, *fixtures):
     """A module-scoped fixture holding what builder() returns, built once for the module.
 
     For data that many tests only read, and that is slow to build (generated images, users):
@@ -103,7 +104,9 @@ def module_data(builder):
     writes is gone before the next one starts. The Python objects, though, are shared: a test
     that changes one in place would pass the change on, hence the copy per test above (what
     Django's setUpTestData does). On-commit callbacks do not run while the data is built, as
-    in any non-transactional test.
+    in any non-transactional test. A builder that needs cleanup after the module (files it
+    wrote) is a generator: it yields the data, and the code after its yield runs at the end.
+    Names of session fixtures given after the builder are passed to it as keyword arguments.
 
     A transactional test (django_db(transaction=True)) cannot share the module: it would run
     inside the open transaction, and on PostgreSQL other connections would not see its rows.
@@ -125,14 +128,19 @@ def module_data(builder):
         with django_db_blocker.unblock():
             outer.__enter__()
             try:
-                data = builder()
+                data = builder(**{name: request.getfixturevalue(name) for name in fixtures})
+                steps = data if inspect.isgenerator(data) else None
+                data = next(steps) if steps else data
             except BaseException as error:
                 outer.__exit__(type(error), error, error.__traceback__)
                 raise
         yield data
         with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            try:
+                next(steps, None) if steps else None
+            finally:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
 
     return fixture
 

@@ -35,7 +35,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.test import Client, RequestFactory, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -43,6 +43,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from submissions import roles, workflow
 from submissions.ledgers import LEDGERS
 from submissions.models import Assignment, CasePhoto
+from tests.conftest import module_data
 from tests.factories import (
     CommitteeFactory,
     DepartmentFactory,
@@ -349,18 +350,16 @@ def build_world():
     )
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        # Run on-commit work (reference index, tasks) as a committed save would.
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            built = build_world()
-        try:
-            yield built
-        finally:
-            for stored in built.files:
-                stored.storage.delete(stored.name)
-            transaction.set_rollback(True)
+def built_world():
+    # Run on-commit work (reference index, tasks) as a committed save would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        built = build_world()
+    yield built
+    for stored in built.files:
+        stored.storage.delete(stored.name)
+
+
+world = module_data(built_world)
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
 from tests import snapshots
+from tests.conftest import module_data
 
 PASSWORD = "demo-2026"
 # The demo's logins (submissions/demo.py, home/demo.py): one per role.
@@ -89,18 +89,12 @@ KNOWN_ENGLISH = [
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(demo_rows, django_db_blocker):
-    """The demo site, restored once for the module inside a transaction that is rolled back."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            snapshots.restore(demo_rows)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def restored_demo(demo_rows):
+    """The demo's rows (seeded once per test process), for the whole module."""
+    snapshots.restore(demo_rows)
+
+
+demo = module_data(restored_demo, "demo_rows")
 
 
 def login(username):
