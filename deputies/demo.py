@@ -83,7 +83,13 @@ def demo_credit_code(rng):
 def seed(password, log):
     home = ensure_home_page()
     station, _ = Station.objects.get_or_create(
-        reference_prefix="YXGY", defaults={"name": STATION_NAME}
+        reference_prefix="YXGY",
+        defaults={
+            "name": STATION_NAME,
+            "address": "云溪县工业园区管委会一楼（园区大道88号）",
+            "phone": "0796-5550123",
+            "opening_hours": "工作日 8:30–12:00，14:30–17:30；每月10日、25日为代表接待日",
+        },
     )
     child(
         home,

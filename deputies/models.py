@@ -78,6 +78,9 @@ class QRCodeHolder(models.Model):
 
 
 class Station(QRCodeHolder):
+    """The liaison station: who the public site, the posters, the receipts and the admin
+    speak for. Its identity lives here only; the site settings hold what is the website's."""
+
     name = models.CharField(_("name"), max_length=100)
     reference_prefix = models.CharField(
         _("reference prefix"),
@@ -85,6 +88,9 @@ class Station(QRCodeHolder):
         unique=True,
         help_text=_("Letters that start every case reference number, e.g. YXGY."),
     )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("station")

@@ -143,7 +143,7 @@ class ReceptionDayViewSet(SnippetViewSet):
 class StationViewSet(SnippetViewSet):
     model = Station
     icon = "home"
-    list_display = ["name", "reference_prefix"]
+    list_display = ["name", "reference_prefix", "phone"]
     menu_order = 400
 
 
@@ -208,6 +208,12 @@ def warn_understaffed_reception(request, instance):
 
 hooks.register("after_create_snippet", warn_understaffed_reception)
 hooks.register("after_edit_snippet", warn_understaffed_reception)
+
+
+@hooks.register("home_page_sections")
+def station_contact(request):
+    # The station comes from the template context (portal.context_processors, cached).
+    return 5, render_to_string("deputies/includes/home_contact.html", request=request)
 
 
 @hooks.register("home_page_sections")

@@ -29,10 +29,6 @@ STATION_NAME = "云溪县工业园区人大代表联络站"
 def seed(password, log):
     home = ensure_home_page()
     settings = SiteSettings.for_site(Site.objects.get(root_page=home))
-    settings.station_name = STATION_NAME
-    settings.address = "云溪县工业园区管委会一楼（园区大道88号）"
-    settings.phone = "0796-5550123"
-    settings.opening_hours = "工作日 8:30–12:00，14:30–17:30；每月10日、25日为代表接待日"
     settings.icp_number = "云ICP备20260001号-1"
     settings.police_record_number = "云公网安备 36082802000001号"
     settings.wechat_qr = demo_image("联络站微信群二维码", (40, 40, 40), size=(400, 400))

@@ -22,12 +22,9 @@ LISTING_RENDITION = "fill-640x360"
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """What the footer, the contact box and share cards say about the station."""
+    """What is the website's rather than the station's (the station's name, address, phone
+    and hours are deputies.Station's): registration numbers, the WeChat code, share image."""
 
-    station_name = models.CharField(_("station name"), max_length=100, default="人大代表联络站")
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     icp_number = models.CharField(
         _("ICP record number"), max_length=60, blank=True, help_text=_("e.g. 赣ICP备12345678号")
     )
@@ -56,15 +53,6 @@ class SiteSettings(BaseSiteSetting):
     )
 
     panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("station_name"),
-                FieldPanel("address"),
-                FieldPanel("phone"),
-                FieldPanel("opening_hours"),
-            ],
-            heading=_("Station"),
-        ),
         MultiFieldPanel(
             [FieldPanel("icp_number"), FieldPanel("police_record_number")],
             heading=_("Site registration"),

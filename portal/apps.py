@@ -8,6 +8,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from portal import context_processors
         from portal.exports import guard_wagtail_exports
 
         guard_wagtail_exports()
+        context_processors.connect_signals()

@@ -317,9 +317,9 @@ def test_pages_without_login_are_in_chinese(demo):
 
 
 def test_login_page_and_titles_carry_the_station_name(demo):
-    from home.models import SiteSettings
+    from deputies.models import Station
 
-    name = SiteSettings.objects.get().station_name
+    name = Station.default().name
     html = Client().get("/admin/login/").content.decode()
     assert re.search(rf"<h1>\s*登录 {re.escape(name)}工作平台\s*</h1>", html)
     assert f"<title>登录 - {name}</title>" in html
@@ -333,8 +333,10 @@ def test_login_page_and_titles_carry_the_station_name(demo):
     )
     assert sidebar_logo and name in sidebar_logo.group(1) and "emblem.svg" in sidebar_logo.group(1)
 
-    # The name is the site settings' (the public site's), read from the database.
-    SiteSettings.objects.update(station_name="测试联络站")
+    # The name is the station's, read through a cache that saving the station clears.
+    station = Station.default()
+    station.name = "测试联络站"
+    station.save()  # the cached name follows the save
     html = login("station").get("/admin/").content.decode()
     assert "- 测试联络站</title>" in html
 

@@ -244,11 +244,8 @@ class TestRotation:
 @pytest.mark.django_db
 class TestPostersAndAdmin:
     def test_posters_show_the_code_name_and_station_phone(self, admin_client, station, home_page):
-        from home.models import SiteSettings
-
-        site_settings = SiteSettings.for_site(home_page.get_site())
-        site_settings.phone = "0796-5550123"
-        site_settings.save()
+        station.phone = "0796-5550123"
+        station.save()
         deputies = DeputyFactory.create_batch(3, station=station)
         html = admin_client.get(f"/admin/deputies/posters/{deputies[0].pk}/").content.decode()
         assert deputies[0].name in html and f"/q/{deputies[0].qr_token}/qr.svg" in html

@@ -279,3 +279,32 @@ def test_every_page_has_share_metadata_and_footer_registration(client, home_page
     assert "云公网安备 36082802000001号" in html
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html
+
+
+@pytest.mark.django_db
+def test_the_station_says_who_it_is_on_every_page_from_one_place(client, home_page):
+    """Name, address, phone and hours are the Station's alone (the site settings hold none):
+    the title, the header, the footer and the home page's visiting box all read them."""
+    from deputies.models import Station
+    from home.models import SiteSettings
+    from tests.factories import StationFactory
+
+    assert not {"station_name", "address", "phone", "opening_hours"} & {
+        field.name for field in SiteSettings._meta.get_fields()
+    }
+    station = StationFactory(
+        name="溪口镇人大代表联络站",
+        address="溪口镇政府二楼",
+        phone="0796-5551234",
+        opening_hours="工作日 9:00–17:00",
+    )
+    assert Station.default() == station
+    home = client.get("/").content.decode()
+    assert '<a class="navbar-brand" href="/">溪口镇人大代表联络站</a>' in home
+    assert '<meta property="og:site_name" content="溪口镇人大代表联络站">' in home
+    footer = home[home.index('<footer class="site-footer">') :]
+    for value in ("溪口镇人大代表联络站", "溪口镇政府二楼", "0796-5551234", "工作日 9:00–17:00"):
+        assert value in footer
+    start = home.index('class="station-contact')
+    box = home[start : home.index("</section>", start)]
+    assert "溪口镇政府二楼" in box and 'href="tel:0796-5551234"' in box

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from home.models import SiteSettings
+from deputies.models import Station
 from tests.browser.conftest import DESKTOP, screenshot
 
 
@@ -20,7 +20,7 @@ def loaded(image):
 
 
 def test_login_sidebar_and_titles_carry_the_station_brand(demo_site, browser):
-    station = SiteSettings.objects.get().station_name
+    station = Station.default().name
     assert station == "云溪县工业园区人大代表联络站"
     own_host = urlsplit(demo_site.url).hostname
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
