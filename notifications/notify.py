@@ -18,33 +18,60 @@ from django.utils.http import urlencode
 
 from notifications import sms
 from notifications.models import Notification
+from submissions import masking
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 STALE_CLAIM = datetime.timedelta(minutes=10)  # a sender that died mid-send is retried
 
 
-def notify(channel, recipient, template, context, *, case=None, dedupe_key=None):
-    """Store one message (at most once per dedupe_key) and send it once the caller commits."""
+def notify(channel, recipient, template, context, *, case=None, dedupe_key=None, user=None):
+    """Store one message (at most once per dedupe_key) and send it once the caller commits.
+    A message to a login's own list (the inbox channel, with user) is delivered by storing it."""
     if not recipient:
         return None
     text = render_text(template, context)
     subject, _, body = text.partition("\n")
+    inbox = channel == Notification.Channel.INBOX
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 case=case,
                 channel=channel,
                 recipient=recipient,
+                user=user,
                 template=template,
                 subject=subject.strip(),
                 body=body.strip(),
                 dedupe_key=dedupe_key,
+                status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
+                sent_at=timezone.now() if inbox else None,
             )
     except IntegrityError:
         return None  # already stored by an earlier or concurrent run
-    transaction.on_commit(lambda: deliver(notification.pk))
+    if not inbox:
+        transaction.on_commit(lambda: deliver(notification.pk))
     return notification
+
+
+def notify_all(recipients, template, context, *, case=None, key):
+    """notify() for each recipient; key makes the dedupe keys (one message per recipient per
+    occasion, however often the caller runs). Returns how many were stored."""
+    return sum(
+        bool(
+            notify(
+                recipient.channel,
+                recipient.address,
+                template,
+                context,
+                case=case,
+                user=recipient.user,
+                dedupe_key=f"{template}:{key}:{recipient.channel}:"
+                f"{recipient.user.pk if recipient.user else recipient.address}"[:120],
+            )
+        )
+        for recipient in recipients
+    )
 
 
 def claim(pk):
@@ -122,18 +149,12 @@ def tracking_url(case):
     return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('track')}?{query}"
 
 
-def notify_submitter(case, template):
-    """Tell the submitter, by e-mail and SMS where they left them, that their case moved."""
-    context = {"case": case, "url": tracking_url(case)}
-    for channel, recipient in (
-        (Notification.Channel.EMAIL, case.submitter_email),
-        (Notification.Channel.SMS, case.submitter_phone),
-    ):
-        notify(
-            channel,
-            recipient,
-            template,
-            context,
-            case=case,
-            dedupe_key=f"{template}:{case.pk}:{case.events.count()}:{channel}",
-        )
+def staff_title(case):
+    """The case's title as messages to staff carry it: with personal data masked, as the
+    department and the deputy read it on screen, since e-mail leaves the system."""
+    return masking.mask(case.title, masking.case_values(case))
+
+
+def admin_url(case):
+    """A staff member's link to the case's page in the admin."""
+    return settings.WAGTAILADMIN_BASE_URL + reverse("submissions_case", args=[case.pk])

@@ -1,9 +1,15 @@
-"""The message log in the admin: every message with its status, attempts and last error."""
+"""The message log (every message with its status, attempts and last error) and each
+login's own messages (我的消息) with their unread count on the dashboard."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from notifications import views
 from notifications.models import Notification
 from submissions.queues import ViewOnlyPolicy
 
@@ -38,3 +44,37 @@ class NotificationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_notifications():
     return NotificationViewSet("notifications")
+
+
+@hooks.register("register_admin_urls")
+def inbox_urls():
+    return [
+        path("my-messages/", views.inbox, name="notifications_inbox"),
+        path("my-messages/<int:pk>/", views.open_message, name="notifications_open"),
+        path("my-messages/read/", views.mark_all_read, name="notifications_mark_all_read"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def inbox_menu_item():
+    return MenuItem(_("My messages"), reverse("notifications_inbox"), icon_name="mail", order=50)
+
+
+class InboxPanel(Component):
+    """The dashboard's count of unread messages, with the latest few."""
+
+    name = "my_messages"
+    order = 40
+    template_name = "notifications/admin/inbox_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        unread = views.own_messages(self.request.user).filter(read_at__isnull=True)
+        return {"unread": unread.count(), "latest": unread.order_by("-created_at", "-pk")[:5]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_inbox_panel(request, panels):
+    panels.append(InboxPanel(request))

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from submissions.models import Case, CaseEvent, CasePhoto
 from submissions.references import format_reference, new_tracking_code, next_sequence
+from submissions.signals import announce
 
 
 def create_case(*, station, photos=(), submission_key=None, actor=None, **fields):
@@ -41,6 +42,7 @@ def create_case(*, station, photos=(), submission_key=None, actor=None, **fields
                 to_status=Case.Status.SUBMITTED,
                 is_public=True,
             )
+            announce(case, "submit", "", actor)  # the submitter's receipt
     except IntegrityError:
         # Two identical posts raced each other: the other one won, and that is the case.
         if submission_key and (

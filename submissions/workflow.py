@@ -6,7 +6,6 @@ that is not allowed raises WorkflowError and changes nothing.
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -17,9 +16,8 @@ from wagtail.log_actions import log
 
 from submissions import deadlines, roles
 from submissions.models import Assignment, Case, CaseEvent, Feedback
-from submissions.signals import case_moved
+from submissions.signals import announce
 
-logger = logging.getLogger(__name__)
 S = Case.Status
 A = CaseEvent.Action
 
@@ -180,19 +178,6 @@ def _transition(
                 data={"from": from_status, "to": locked.status},
             )
     return locked
-
-
-def announce(case, action, from_status, actor):
-    """Tell the receivers of case_moved (the notifications app); nothing they do may undo the
-    case action: a broken template or backend must not cost the case its move."""
-    results = case_moved.send_robust(
-        Case, case=case, action=action, from_status=from_status, actor=actor
-    )
-    for receiver, result in results:
-        if isinstance(result, Exception):
-            logger.error(
-                "%s failed for %s of case %s", receiver.__name__, action, case.pk, exc_info=result
-            )
 
 
 def _require(text, message):

@@ -4,6 +4,7 @@ import datetime
 import re
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,7 +24,6 @@ from submissions.models import Assignment, Case
 from tests.factories import (
     DepartmentFactory,
     StationFactory,
-    close_through_workflow,
     make_case,
     make_user,
 )
@@ -67,10 +67,8 @@ def test_submitter_is_told_by_email_and_sms_when_the_case_is_accepted(
     assert case.reference in mail.outbox[0].body and "/track/?reference=" in mail.outbox[0].body
     assert "王小明" not in mail.outbox[0].body
     assert "13807961234" in caplog.text  # the logging SMS backend "sent" it
-    assert set(Notification.objects.values_list("channel", "status")) == {
-        ("email", "sent"),
-        ("sms", "sent"),
-    }
+    accepted = Notification.objects.filter(template="case_accepted")
+    assert set(accepted.values_list("channel", "status")) == {("email", "sent"), ("sms", "sent")}
 
 
 @pytest.mark.django_db
@@ -82,7 +80,7 @@ def test_a_failing_email_backend_keeps_the_case_action_and_a_later_run_retries(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.accept(case, people["staff"])
     assert Case.objects.get(pk=case.pk).status == Case.Status.LISTED
-    failed = Notification.objects.get(channel="email")
+    failed = Notification.objects.get(channel="email", template="case_accepted")
     assert failed.status == "failed" and failed.attempts == 1
     assert "SMTP server unreachable" in failed.last_error
     assert failed.next_attempt_at > timezone.now()
@@ -96,7 +94,8 @@ def test_a_failing_email_backend_keeps_the_case_action_and_a_later_run_retries(
     call_command("send_reminders", stdout=open("/dev/null", "w"))
     retried = Notification.objects.get(pk=failed.pk)
     assert retried.status == "sent" and retried.attempts == 2
-    assert [m.to for m in mail.outbox if case.reference in m.body] == [["wxm@example.com"]]
+    accepted = [m.to for m in mail.outbox if case.reference in m.body and "受理" in m.subject]
+    assert accepted == [["wxm@example.com"]]
 
 
 @pytest.mark.django_db
@@ -105,19 +104,20 @@ def test_a_message_that_cannot_be_queued_never_undoes_the_move(people, monkeypat
     error in its own savepoint) is logged and the case still moves, with its event."""
     from django.db import connection
 
-    def broken(case, template):
+    def broken(*args, **kwargs):
         with connection.cursor() as cursor, pytest.raises(Exception):  # noqa: B017,PT011
             with transaction.atomic():
                 cursor.execute("SELECT * FROM no_such_table")
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr(notify, "notify_submitter", broken)
+    monkeypatch.setattr(notify, "notify_all", broken)
     case = make_case(submitter_email="wxm@example.com")
-    with caplog.at_level("ERROR", logger="submissions.workflow"):
+    with caplog.at_level("ERROR", logger="submissions.signals"):
         workflow.accept(case, people["staff"])
     case.refresh_from_db()
     assert case.status == Case.Status.LISTED and case.events.filter(action="accepted").exists()
-    assert "template exploded" in caplog.text and not Notification.objects.exists()
+    assert "template exploded" in caplog.text
+    assert not Notification.objects.filter(template="case_accepted").exists()
 
 
 @pytest.mark.django_db
@@ -128,8 +128,8 @@ def test_reminders_and_overdue_notices_are_sent_exactly_once(people):
     for _ in range(3):
         call_command("send_reminders", stdout=open("/dev/null", "w"))
     subjects = sorted(m.subject for m in mail.outbox)
-    reminders = [s for s in subjects if soon.reference in s]
-    notices = [s for s in subjects if late.reference in s]
+    reminders = [s for s in subjects if soon.reference in s and "到期" in s]
+    notices = [s for s in subjects if late.reference in s and "逾期" in s]
     assert len(reminders) == 2  # handler and the department's own address
     assert len(notices) == 3  # handler, department, committee
     assert sum("本周三单办理情况" in s for s in subjects) == 1  # one digest per week
@@ -206,17 +206,20 @@ def notification_templates():
     return {path.stem for path in folder.glob("*.txt")}
 
 
-def follow(url, case, people):
+def follow(url, case, reader):
     """GET one link from a message as its reader would: the public tracker anonymously, an
     admin page logged in as the staff member the message went to."""
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}" == settings.WAGTAILADMIN_BASE_URL
     client = Client()
     if parts.path.startswith("/admin/"):
-        client.force_login(people["reader"])
+        client.force_login(reader)
     response = client.get(f"{parts.path}?{parts.query}" if parts.query else parts.path)
     assert response.status_code == 200, url
     html = response.content.decode()
+    if case is None:  # a reception-day reminder: the deputy's dashboard
+        assert parts.path == "/admin/", url
+        return response
     assert case.reference in html, url
     if parts.path == reverse("track"):
         assert response.context["case"] == case, url  # the tracker opened the case ...
@@ -228,64 +231,179 @@ def follow(url, case, people):
     return response
 
 
+def every_kind_of_message(people):
+    """A case walked through every move that tells someone, and the reminders' occasions."""
+    from deputies.models import ReceptionDay
+    from tests.factories import DeputyFactory
+
+    station = StationFactory(name=f"测试联络站 {NASTY}")
+    deputy = DeputyFactory(station=station, name="王丽青")
+    make_user("wangliqing", roles.DEPUTY, deputy=deputy)
+    wrong = DepartmentFactory(name="县人社局")
+    make_user("rsj", roles.HANDLER, department=wrong)
+    handler = people["department"].handlers.get().user
+    staff, committee = people["staff"], people["committee"]
+    case = make_case(
+        station,
+        title=NASTY,
+        deputy=deputy,
+        submitter_email="wxm@example.com",
+        submitter_phone="13807961234",
+    )
+    case = workflow.accept(case, staff)
+    case = workflow.assign(case, committee, wrong)
+    case = workflow.return_case(case, wrong.handlers.get().user, "不属于本单位职责")
+    case = workflow.assign(case, committee, people["department"])
+    case = workflow.sign(case, handler)
+    until = timezone.localdate() + datetime.timedelta(days=40)
+    case = workflow.request_extension(case, handler, until, "需要协调用地")
+    case = workflow.decide_extension(case, committee, True)
+    case = workflow.reply(case, handler, "正在协调。", "resolved")
+    case = workflow.send_back(case, committee, "答复不具体")
+    case = workflow.sign(case, handler)
+    case = workflow.reply(case, handler, "已加装路灯。", "resolved")
+    case = workflow.approve(case, committee)
+    case = workflow.record_feedback(case, "unsatisfied", "还是很暗")
+    case = workflow.sign(case, handler)
+    case = workflow.reply(case, handler, "已增加两盏路灯。", "resolved")
+    case = workflow.approve(case, committee)
+    case = workflow.record_feedback(case, "satisfied")
+    # reminder_due, reminder_overdue, weekly_digest, reception_day
+    soon = assigned_case(people, datetime.timedelta(days=1))
+    late = assigned_case(people, -datetime.timedelta(hours=2))
+    Case.objects.filter(pk__in=[soon.pk, late.pk]).update(title=NASTY)
+    day = ReceptionDay.objects.create(
+        station=station,
+        date=timezone.localdate() + datetime.timedelta(days=1),
+        start_time=datetime.time(9),
+        end_time=datetime.time(11, 30),
+    )
+    day.deputies.add(deputy)
+    day.save()  # a parental many-to-many is written when its page-like owner is saved
+    call_command("send_reminders", stdout=open("/dev/null", "w"))
+    return {"case": case, "soon": soon, "late": late, "deputy": deputy, "handler": handler}
+
+
 @pytest.mark.django_db
 def test_every_link_in_every_message_opens_the_right_case(
     people, django_capture_on_commit_callbacks
 ):
-    station = StationFactory(name=f"测试联络站 {NASTY}")
-    people["reader"] = people["committee"]
     with django_capture_on_commit_callbacks(execute=True):
-        # case_accepted, case_replied, case_closed: the submitter, by e-mail and SMS
-        closed = make_case(
-            station, title=NASTY, submitter_email="wxm@example.com", submitter_phone="13807961234"
-        )
-        handler = people["department"].handlers.get().user
-        close_through_workflow(
-            closed,
-            staff=people["staff"],
-            committee=people["committee"],
-            department=people["department"],
-            handler=handler,
-            reply="已加装路灯。",
-        )
-        # reminder_due, reminder_overdue, weekly_digest: the department and the committee
-        soon = assigned_case(people, datetime.timedelta(days=1))
-        late = assigned_case(people, -datetime.timedelta(hours=2))
-        Case.objects.filter(pk__in=[soon.pk, late.pk]).update(title=NASTY)
-        call_command("send_reminders", stdout=open("/dev/null", "w"))
+        made = every_kind_of_message(people)
 
-    messages = list(Notification.objects.select_related("case"))
+    messages = list(Notification.objects.select_related("case", "user"))
     assert {n.template for n in messages} == notification_templates()  # none left untested
+    assert {n.template for n in messages} == set(Notification.Kind.values)
     assert {n.status for n in messages} == {"sent"}
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=[closed.pk, soon.pk, late.pk])}
+    cases = {c.pk: c for c in Case.objects.all()}
     links = 0
     for message in messages:
         text = f"{message.subject}\n{message.body}"
         for entity in ("&amp;", "&lt;", "&gt;", "&quot;", "&#x27;", "&#39;"):
             assert entity not in text, (message.template, text)
         if message.template == "weekly_digest":
-            assert NASTY in message.body and late.reference in message.body
+            assert NASTY in message.body and made["late"].reference in message.body
             assert not URL.findall(text)  # the digest links nowhere
             continue
-        if message.case_id == closed.pk or message.template.startswith("reminder_"):
-            assert NASTY in text  # the station name or the case title, as typed
         urls = URL.findall(text)
         assert urls, (message.template, text)
-        case = cases[message.case_id]
+        reader = message.user or get_user_model().objects.filter(email=message.recipient).first()
+        reader = reader or made["handler"]  # the department's own mailbox
+        case = cases.get(message.case_id)
         for url in urls:
-            if message.template.startswith("reminder_"):
-                reader = get_user_model().objects.filter(email=message.recipient).first()
-                people["reader"] = reader or handler  # the department's own mailbox
-            follow(url, case, people)
+            if case and roles.returned_by_own_department(reader, case.pk):
+                # The department returned the case as not its remit: it is no longer theirs.
+                client = Client()
+                client.force_login(reader)
+                assert client.get(urlsplit(url).path).status_code == 404
+            else:
+                follow(url, case, reader)
             links += 1
-    assert links == len(messages) - 1  # one link in each message but the digest
+    assert links == len(messages) - sum(m.template == "weekly_digest" for m in messages)
     assert {m.template for m in messages if m.channel == "sms"} == {
+        "case_received",
         "case_accepted",
         "case_replied",
+        "case_reopened",
         "case_closed",
     }
     # what was actually sent is what was stored
     assert {m.body for m in mail.outbox} == {n.body for n in messages if n.channel == "email"}
+
+
+@pytest.mark.django_db
+def test_each_party_is_told_in_the_names_people_know(people, django_capture_on_commit_callbacks):
+    """Who gets what: each message reaches its audience's own list (and e-mail), names the
+    department and the deputy by name, never a login; staff read titles masked; only the
+    submitter's receipt carries the tracking code."""
+    with django_capture_on_commit_callbacks(execute=True):
+        made = every_kind_of_message(people)
+    case = made["case"]
+    inbox = Notification.objects.filter(channel="inbox", case=case)
+
+    def kinds(username):
+        return set(inbox.filter(user__username=username).values_list("template", flat=True))
+
+    assert kinds("handler") == {
+        "case_assigned",
+        "extension_decided",
+        "case_sent_back",
+    }
+    assert kinds("rsj") == {"case_assigned"}
+    assert kinds("committee") == {
+        "case_returned",
+        "extension_requested",
+        "reply_to_review",
+        "case_unsatisfied",
+    }
+    assert kinds("wangliqing") == {"deputy_assigned", "deputy_replied", "deputy_closed"}
+    assert kinds("staff") == set()
+    every = list(Notification.objects.all())
+    logins = set(get_user_model().objects.values_list("username", flat=True)) - {"staff"}
+    for message in every:
+        text = f"{message.subject} {message.body}"
+        assert not [login for login in logins if login in text.split()], text
+        if message.channel != "sms" and message.recipient not in ("wxm@example.com",):
+            assert case.tracking_code not in text, message.template
+    returned = inbox.get(template="case_returned")
+    assert "县人社局退回" in returned.body and "不属于本单位职责" in returned.body
+    assert "王丽青代表" in inbox.get(template="deputy_closed").body
+    receipt = Notification.objects.get(template="case_received", channel="sms", case=case)
+    assert case.tracking_code in receipt.body and case.reference in receipt.body
+    masked = make_case(title="王小明13807961234反映路灯", submitter_name="王小明")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.accept(masked, people["staff"])
+        workflow.assign(masked, people["committee"], people["department"])
+    assigned = Notification.objects.get(template="case_assigned", case=masked, user__isnull=False)
+    assert "13807961234" not in assigned.body and "王小明" not in assigned.body
+
+
+@pytest.mark.django_db
+def test_my_messages_are_mine_alone_and_read_once_opened(
+    people, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = assigned_case(people, datetime.timedelta(days=10))
+    handler = people["department"].handlers.get().user
+    mine = Notification.objects.get(user=handler, template="case_assigned")
+    other = make_user("other-handler", roles.HANDLER, department=DepartmentFactory())
+
+    client.force_login(other)
+    assert client.get(reverse("notifications_open", args=[mine.pk])).status_code == 404
+    assert mine.subject not in client.get(reverse("notifications_inbox")).content.decode()
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+    client.force_login(handler)
+    dashboard = client.get("/admin/").content.decode()
+    assert 'class="unread-count">1<' in dashboard and mine.subject in dashboard
+    response = client.get(reverse("notifications_open", args=[mine.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("submissions_case", args=[case.pk])
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert 'class="unread-count">0<' in client.get("/admin/").content.decode()
+    assert client.get(reverse("notifications_mark_all_read")).status_code == 405  # POST only
 
 
 @pytest.mark.django_db
@@ -298,8 +416,20 @@ def test_no_template_escapes_what_it_prints(people, template):
         template,
         {
             "case": case,
+            "title": NASTY,
             "department": department,
+            "deputy": SimpleNamespace(name=NASTY),
+            "assignment": SimpleNamespace(
+                extension_until=timezone.localdate(), extension_reason=NASTY, extension_granted=True
+            ),
+            "note": NASTY,
             "due": timezone.localtime(),
+            "day": SimpleNamespace(
+                station=SimpleNamespace(name=NASTY),
+                date=timezone.localdate(),
+                start_time=datetime.time(9),
+                end_time=datetime.time(11),
+            ),
             "url": notify.tracking_url(case),
             "week": NASTY,
             "counts": {},
