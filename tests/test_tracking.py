@@ -108,3 +108,12 @@ class TestFeedback:
         case.refresh_from_db()
         with pytest.raises(WorkflowError):
             record_feedback(case, "satisfied")
+
+
+def test_a_public_event_reads_as_its_action_then_what_the_public_may_know():
+    closed = CaseEvent.Action.CLOSED.label
+    assert (
+        CaseEvent(action="closed", public_text="路灯已修复").public_summary
+        == f"{closed}：路灯已修复"
+    )
+    assert CaseEvent(action="closed").public_summary == closed
