@@ -207,6 +207,12 @@ class Case(models.Model):
     def formatted_tracking_code(self):
         return f"{self.tracking_code[:4]}-{self.tracking_code[4:]}"
 
+    @property
+    def is_with_department(self):
+        """A department holds the case now, so the submitter is told which one and by when it
+        must reply."""
+        return self.status == self.Status.ASSIGNED and self.current_assignment_id is not None
+
     def public_events(self):
         return self.events.filter(is_public=True).order_by("created_at", "pk")
 
