@@ -5,6 +5,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -206,6 +207,12 @@ class Case(models.Model):
     def formatted_tracking_code(self):
         return f"{self.tracking_code[:4]}-{self.tracking_code[4:]}"
 
+    @property
+    def is_with_department(self):
+        """A department holds the case now, so the submitter is told which one and by when it
+        must reply."""
+        return self.status == self.Status.ASSIGNED and self.current_assignment_id is not None
+
     def public_events(self):
         return self.events.filter(is_public=True).order_by("created_at", "pk")
 
@@ -298,8 +305,15 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.action}"
 
     @property
-    def public_label(self):
-        return self.Action(self.action).label if self.action in self.Action.values else ""
+    def label(self):
+        """The timeline's words for the action. An action no longer listed shows as it was
+        stored, so the record never reads blank."""
+        return self.Action(self.action).label if self.action in self.Action.values else self.action
+
+    @property
+    def public_summary(self):
+        """The tracking page's line: the action, then what the public may read about it."""
+        return f"{self.label}：{self.public_text}" if self.public_text else str(self.label)
 
 
 class Feedback(models.Model):
@@ -552,6 +566,11 @@ class Assignment(models.Model):
         NORMAL = "normal", _("Normal")
         CONTINUED = "continued", _("Continued supervision")
 
+    class ExtensionState(models.TextChoices):
+        AWAITING = "awaiting", _("awaiting decision")
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     round = models.PositiveIntegerField(_("round"), default=1)
     lead_department = models.ForeignKey(
@@ -614,6 +633,26 @@ class Assignment(models.Model):
     @property
     def is_overdue(self):
         return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def extension_state(self):
+        """Where the round's extension request stands; None when no extension was asked for."""
+        if self.extension_until is None:
+            return None
+        if self.extension_granted is None:
+            return self.ExtensionState.AWAITING
+        if self.extension_granted:
+            return self.ExtensionState.GRANTED
+        return self.ExtensionState.REFUSED
+
+    @property
+    def reply_summary(self):
+        """The reply's outcome as the case page heads it, with the completion date the
+        department promised when it gave one."""
+        outcome = self.get_outcome_display()
+        if not self.expected_date:
+            return outcome
+        return f"{outcome}（{date_format(self.expected_date, 'SHORT_DATE_FORMAT')}）"
 
 
 class CalendarOverride(models.Model):

@@ -293,3 +293,66 @@ def test_a_reply_document_over_the_size_limit_is_refused_naming_the_limit(monkey
         {"text": "已安装路灯46盏", "outcome": "resolved"}, {"document": scan}, case=None, user=None
     )
     assert form.errors["document"] == ["请上传不超过1 MB的 PDF、JPEG 或 PNG 文件。"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "granted", "state"),
+    [
+        (False, None, None),
+        (True, None, Assignment.ExtensionState.AWAITING),
+        (True, True, Assignment.ExtensionState.GRANTED),
+        (True, False, Assignment.ExtensionState.REFUSED),
+    ],
+)
+def test_a_rounds_extension_state_follows_the_request_and_the_decision(asked, granted, state):
+    until = datetime.date(2026, 12, 31) if asked else None
+    assert Assignment(extension_until=until, extension_granted=granted).extension_state == state
+
+
+@pytest.mark.django_db
+class TestCasePage:
+    """What the case page prints, as the models word it."""
+
+    def rounds(self, client, world, case):
+        html = login(client, world["users"]["committee"]).get(f"/admin/cases/{case.pk}/").text
+        table = html[html.index('class="listing assignments"') :]
+        return table[: table.index("</table>")]
+
+    @pytest.mark.parametrize(
+        ("grant", "words"), [(None, "：待审批"), (True, "：已同意"), (False, "：未同意")]
+    )
+    def test_the_rounds_table_says_where_an_extension_request_stands(
+        self, client, world, grant, words
+    ):
+        case = world["assigned"](world["ours"])
+        assert "申请延期至" not in self.rounds(client, world, case)
+        case = workflow.sign(case, world["users"]["handler"])
+        until = timezone.localdate(case.current_assignment.due_at) + datetime.timedelta(days=10)
+        case = workflow.request_extension(case, world["users"]["handler"], until, "需要招标")
+        if grant is not None:
+            workflow.decide_extension(case, world["users"]["committee"], grant)
+        assert f"申请延期至 {until:%Y-%m-%d}{words}" in self.rounds(client, world, case)
+
+    def test_a_reply_in_progress_is_headed_with_its_promised_date(self, client, world):
+        case = world["assigned"](world["ours"])
+        case = workflow.sign(case, world["users"]["handler"])
+        workflow.reply(
+            case,
+            world["users"]["handler"],
+            "已列入改造计划",
+            "in_progress",
+            datetime.date(2027, 3, 1),
+        )
+        assert "正在办理（2027-03-01）：已列入改造计划" in self.rounds(client, world, case)
+
+    def test_the_timeline_names_each_action_and_shows_an_unlisted_one_as_stored(
+        self, client, world
+    ):
+        from submissions.models import CaseEvent
+
+        case = make_case(world["station"])
+        CaseEvent.objects.create(case=case, action="imported_from_paper", is_public=False)
+        html = login(client, world["users"]["staff"]).get(f"/admin/cases/{case.pk}/").text
+        timeline = html[html.index('class="case-timeline"') :]
+        timeline = timeline[: timeline.index("</ol>")]
+        assert " 已收到" in timeline and " imported_from_paper" in timeline

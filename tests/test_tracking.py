@@ -3,9 +3,10 @@
 import pytest
 from django.test import Client
 
+from submissions import roles, workflow
 from submissions.models import Case, CaseEvent, Feedback
 from submissions.workflow import WorkflowError, record_feedback
-from tests.factories import StationFactory, make_case
+from tests.factories import DepartmentFactory, StationFactory, make_case, make_user
 
 PERSONAL = ("王小明", "13807961234", "wxm@example.com", "园区大道88号")
 
@@ -34,6 +35,17 @@ class TestTracking:
         assert case.reference in html and case.get_status_display() in html
         assert "园区道路照明不足" in html
         assert "已收到" in html  # the first public event
+
+    def test_the_department_and_its_deadline_show_only_while_it_holds_the_case(self, client, case):
+        department = DepartmentFactory(name="县住建局")
+        handler = make_user("handler", roles.HANDLER, department=department)
+        workflow.accept(case, make_user("staff", roles.STAFF))
+        case = workflow.assign(case, make_user("committee", roles.COMMITTEE), department)
+        assert "正由县住建局办理" in track(client, case.reference, case.tracking_code).text
+        case = workflow.sign(case, handler)
+        workflow.reply(case, handler, "已安装路灯", "resolved")
+        html = track(client, case.reference, case.tracking_code).text
+        assert "正由县住建局办理" not in html and "已答复，审核中" in html
 
     def test_the_link_from_the_confirmation_page_works_and_codes_are_forgiving(self, client, case):
         code = case.formatted_tracking_code.lower()
@@ -108,3 +120,12 @@ class TestFeedback:
         case.refresh_from_db()
         with pytest.raises(WorkflowError):
             record_feedback(case, "satisfied")
+
+
+def test_a_public_event_reads_as_its_action_then_what_the_public_may_know():
+    closed = CaseEvent.Action.CLOSED.label
+    assert (
+        CaseEvent(action="closed", public_text="路灯已修复").public_summary
+        == f"{closed}：路灯已修复"
+    )
+    assert CaseEvent(action="closed").public_summary == closed
