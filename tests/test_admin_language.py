@@ -77,14 +77,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # code that are not marked for translation, and data. (URL pattern, text, where it comes from.)
 # Fix them at the source, then delete the line (the administrator's crawl warns about lines that
 # no longer match anything).
-KNOWN_ENGLISH = [
-    (
-        r"^/admin/notifications/",
-        "case_accepted|case_closed|case_replied|case_\\w+",
-        "submissions/wagtail_hooks.py, NotificationViewSet shows (and filters on) "
-        "Notification.template, a raw code (the model field has no choices/labels)",
-    ),
-]
+KNOWN_ENGLISH = []
 
 pytestmark = pytest.mark.django_db
 
