@@ -2,6 +2,7 @@
 when an e-mail or an SMS does not arrive."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,7 +12,10 @@ from submissions.models import Case
 
 
 def own_messages(user):
-    return Notification.objects.filter(channel=Notification.Channel.INBOX, user=user)
+    """The login's messages about cases it may still see (a department that returned a case
+    as not its remit no longer reads about it) and those about no case."""
+    visible = Q(case__isnull=True) | Q(case__in=Case.objects.visible_to(user).values("pk"))
+    return Notification.objects.filter(visible, channel=Notification.Channel.INBOX, user=user)
 
 
 def inbox(request):
@@ -22,11 +26,11 @@ def inbox(request):
 
 
 def open_message(request, pk):
-    """Mark the message read and go to its case, if this login may still see the case."""
+    """Mark the message read and go to its case."""
     message = get_object_or_404(own_messages(request.user), pk=pk)
     if message.read_at is None:
         own_messages(request.user).filter(pk=pk).update(read_at=timezone.now())
-    if message.case_id and Case.objects.visible_to(request.user).filter(pk=message.case_id):
+    if message.case_id:
         return redirect("submissions_case", message.case_id)
     return redirect("notifications_inbox")
 

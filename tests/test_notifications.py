@@ -450,3 +450,20 @@ def test_the_tracking_link_is_built_in_one_place_and_opens_the_case(client):
     )
     response = client.get(url.removeprefix(settings.WAGTAILADMIN_BASE_URL))
     assert response.context["case"] == case and response.context["error"] is None
+
+
+@pytest.mark.django_db
+def test_a_department_that_returns_a_case_no_longer_reads_about_it(people, client):
+    """Its messages follow the case's scope: once returned as not its remit, the assignment
+    message leaves the department's list and its count."""
+    case = assigned_case(people, datetime.timedelta(days=10))
+    handler = people["department"].handlers.get().user
+    message = Notification.objects.get(user=handler, template="case_assigned")
+    client.force_login(handler)
+    assert case.reference in client.get(reverse("notifications_inbox")).content.decode()
+
+    workflow.return_case(case, handler, "不属于本单位职责")
+
+    assert case.reference not in client.get(reverse("notifications_inbox")).content.decode()
+    assert 'class="unread-count">0<' in client.get("/admin/").content.decode()
+    assert client.get(reverse("notifications_open", args=[message.pk])).status_code == 404
