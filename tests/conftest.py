@@ -122,13 +122,15 @@ def module_data(builder, *fixtures):
             pytest.fail(
                 f"module_data cannot share a module with transactional tests: {transactional}"
             )
+        # Session fixtures first, outside the module's transaction (they commit their own work).
+        arguments = {name: request.getfixturevalue(name) for name in fixtures}
         outer = transaction.atomic()
         # Database access is opened only to build and to roll back: a test without the db
         # fixture or the django_db mark is still refused, as everywhere else.
         with django_db_blocker.unblock():
             outer.__enter__()
             try:
-                data = builder(**{name: request.getfixturevalue(name) for name in fixtures})
+                data = builder(**arguments)
                 steps = data if inspect.isgenerator(data) else None
                 data = next(steps) if steps else data
             except BaseException as error:
