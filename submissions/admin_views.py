@@ -242,18 +242,18 @@ def report_xlsx(figures):
         ("满意率(%)", "satisfaction_rate"),
     ):
         sheet.append([label, figures[key]])
-    for title, rows in (
-        ("按类别", figures["by_category"]),
-        ("按承办单位", figures["by_department"]),
+    for title, rows, first, key in (
+        ("按类别", figures["by_category"], "收到", "received"),
+        ("按承办单位", figures["by_department"], "交办", "rounds"),
     ):
         sheet.append([])
-        sheet.append([title, "收到", "答复", "按期答复率(%)", "满意率(%)"])
+        sheet.append([title, first, "答复", "按期答复率(%)", "满意率(%)"])
         for row in rows:
             sheet.append(
                 safe_row(
                     [
                         row["name"],
-                        row["received"],
+                        row[key],
                         row["replied"],
                         row["on_time_rate"],
                         row["satisfaction_rate"],

@@ -49,6 +49,12 @@ def reply_due(assigned_at, days=None, mode=None):
     return end_of_day(date)
 
 
+def sign_due(assigned_at):
+    """When a department must have signed for (or returned) a round: the end of its
+    SIGN_PERIOD_WORKDAYS-th working day after assignment."""
+    return reply_due(assigned_at, settings.SIGN_PERIOD_WORKDAYS, WORKDAYS)
+
+
 def uncovered_dates(start, days):
     """Dates in the window that neither the official calendar nor an override describes."""
     known = set(

@@ -142,7 +142,9 @@ class Case(models.Model):
         related_name="recorded_cases",
     )
     received_by = models.CharField(_("received by"), max_length=60, blank=True)
-    received_on = models.DateField(_("date received"), default=timezone.localdate)
+    received_on = models.DateField(
+        _("date received"), default=timezone.localdate, db_index=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
@@ -595,6 +597,8 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"))
     due_at = models.DateTimeField(_("reply due"), db_index=True)
+    # Null only on rounds assigned before signing deadlines were recorded.
+    sign_due_at = models.DateTimeField(_("signing due"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), max_length=1000, blank=True)

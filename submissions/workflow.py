@@ -197,6 +197,7 @@ def _new_round(case, department, committee, supervision, assisting=()):
         supervision=supervision,
         assigned_at=now,
         due_at=deadlines.reply_due(now),
+        sign_due_at=deadlines.sign_due(now),
     )
     assignment.assisting_departments.set(assisting)
     case.current_assignment = assignment

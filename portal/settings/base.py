@@ -201,6 +201,8 @@ REPLY_PERIOD_DAYS = int(os.environ.get("REPLY_PERIOD_DAYS", "7"))
 FEEDBACK_PERIOD_DAYS = int(os.environ.get("FEEDBACK_PERIOD_DAYS", "7"))
 # "calendar" days or Chinese "workdays" (official holidays and make-up workdays honoured).
 REPLY_PERIOD_MODE = os.environ.get("REPLY_PERIOD_MODE", "calendar")
+# Working days a department has to sign for (or return) a case; the assessment's 按时签收率.
+SIGN_PERIOD_WORKDAYS = int(os.environ.get("SIGN_PERIOD_WORKDAYS", "1"))
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
 # Days before the deadline when a department is reminded.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
