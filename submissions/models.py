@@ -142,9 +142,7 @@ class Case(models.Model):
         related_name="recorded_cases",
     )
     received_by = models.CharField(_("received by"), max_length=60, blank=True)
-    received_on = models.DateField(
-        _("date received"), default=timezone.localdate, db_index=True
-    )
+    received_on = models.DateField(_("date received"), default=timezone.localdate, db_index=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
