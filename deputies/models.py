@@ -4,6 +4,7 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +92,12 @@ class Station(QRCodeHolder):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    max_extension_days = models.PositiveSmallIntegerField(
+        _("longest extension (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("How many days past its deadline a department may ask to reply."),
+    )
 
     class Meta:
         verbose_name = _("station")

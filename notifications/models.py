@@ -27,6 +27,8 @@ class Notification(models.Model):
         REPLY_TO_REVIEW = "reply_to_review", _("Reply awaiting review")
         CASE_SENT_BACK = "case_sent_back", _("Sent back for more work")
         CASE_REPLIED = "case_replied", _("Reply notice")
+        STAGE_REPLY = "stage_reply", _("Stage reply notice")
+        PROMISE_RECORDED = "promise_recorded", _("Promise recorded")
         CASE_UNSATISFIED = "case_unsatisfied", _("Unsatisfied rating")
         CASE_REOPENED = "case_reopened", _("Handling continues")
         CASE_CLOSED = "case_closed", _("Closing notice")

@@ -2,10 +2,10 @@
 and this module decides the messages, so the workflow never imports the notifier.
 
 Every state that waits on someone reaches them: the department when a case is handed to it,
-sent back or its extension decided; the committee when a case is returned, an extension asked,
-a reply waits for review or a rating is unsatisfied; the deputy a case is addressed to at its
-assignment, reply and closing; the submitter at receipt, acceptance, reply, reopening and
-closing."""
+sent back, its extension decided or its promise recorded; the committee when a case is
+returned, an extension asked, a reply waits for review or a rating is unsatisfied; the deputy a
+case is addressed to at its assignment, reply and closing; the submitter at receipt,
+acceptance, reply (a stage reply with its promised date), reopening and closing."""
 
 from django.dispatch import receiver
 from django.utils import timezone
@@ -28,9 +28,16 @@ MESSAGES = {
     "reply": [("committee", K.REPLY_TO_REVIEW)],
     "send_back": [("department", K.CASE_SENT_BACK)],
     "approve": [("submitter", K.CASE_REPLIED), ("deputy", K.DEPUTY_REPLIED)],
+    "approve_stage": [
+        ("submitter", K.STAGE_REPLY),
+        ("department", K.PROMISE_RECORDED),
+        ("deputy", K.DEPUTY_REPLIED),
+    ],
     "close": [("submitter", K.CASE_CLOSED), ("deputy", K.DEPUTY_CLOSED)],
 }
 RATED_AND_CLOSED = MESSAGES["close"]
+# The moves whose outcome the submitters of merged duplicates hear about too.
+OUTCOME_ACTIONS = {"approve", "approve_stage", "close", "rate"}
 RATED_AND_REOPENED = [("committee", K.CASE_UNSATISFIED), ("submitter", K.CASE_REOPENED)]
 
 
@@ -60,6 +67,18 @@ def tell_everyone(sender, case, action, **kwargs):
         found = audience_of(audience, case, assignment)
         url = notify.tracking_url(case) if audience == "submitter" else notify.admin_url(case)
         notify.notify_all(found, kind, {**context, "url": url}, case=case, key=key)
+        if audience == "submitter" and action in OUTCOME_ACTIONS:
+            tell_merged_submitters(case, kind, context, key)
+
+
+def tell_merged_submitters(case, kind, context, key):
+    """Everyone whose duplicate was merged into this case hears how it went, on their own case's
+    link (whose tracker follows this case). Someone who raised both is told once: the dedupe key
+    is the same."""
+    for merged in case.merged_cases.select_related("station"):
+        found = recipients.submitter(merged)
+        merged_context = {**context, "case": merged, "url": notify.tracking_url(merged)}
+        notify.notify_all(found, kind, merged_context, case=merged, key=key)
 
 
 def audience_of(name, case, assignment):

@@ -45,6 +45,7 @@ def _send(assignment, kind, found):
         "case": assignment.case,
         "title": notify.staff_title(assignment.case),
         "department": assignment.lead_department,
+        "assignment": assignment,
         "due": timezone.localtime(assignment.due_at),
         "url": notify.admin_url(assignment.case),
     }

@@ -1,12 +1,14 @@
 """One small form per workflow action; each form knows which workflow function it calls."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from submissions import workflow
+from submissions import deadlines, workflow
 from submissions.forms import max_length_of, text_field
-from submissions.models import Assignment, Case, Committee, Department, Feedback
+from submissions.models import Assignment, Case, Category, Committee, Department, Feedback
 
 REPLY_DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 REPLY_DOCUMENT_MAX = 10 * 1024 * 1024
@@ -42,6 +44,10 @@ class ApproveForm(PlainForm):
     function = staticmethod(workflow.approve)
 
 
+class ApproveStageForm(PlainForm):
+    function = staticmethod(workflow.approve_stage)
+
+
 class CloseForm(PlainForm):
     function = staticmethod(workflow.close)
 
@@ -75,11 +81,57 @@ class SendBackForm(ReasonForm):
     function = staticmethod(workflow.send_back)
 
 
+# What a note's attachment may be, told by its first bytes and not its name: PDF, Word and
+# Excel (old binary and new zipped formats), JPEG and PNG.
+NOTE_DOCUMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG",),
+}
+NOTE_DOCUMENT_MAX = 10 * 1024 * 1024
+
+
 class NoteForm(ActionForm):
+    """An internal note, with a document if needed; never public."""
+
     text = text_field(_("Note"), 2000, textarea=True)
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, Word, Excel or image, optional)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages.update(
+            required=_("Write the note."),
+            max_length=_("A note is at most %(limit_value)d characters."),
+        )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        head = upload.read(8)
+        upload.seek(0)
+        if suffix not in NOTE_DOCUMENT_SIGNATURES or not head.startswith(
+            NOTE_DOCUMENT_SIGNATURES[suffix]
+        ):
+            raise forms.ValidationError(_("Attach a PDF, Word, Excel, JPEG or PNG document."))
+        if upload.size > NOTE_DOCUMENT_MAX:
+            raise forms.ValidationError(
+                _("The attachment is larger than %(size)d MB.")
+                % {"size": NOTE_DOCUMENT_MAX // 1024 // 1024}
+            )
+        return upload
 
     def perform(self):
-        return workflow.add_note(self.case, self.user, self.cleaned_data["text"])
+        data = self.cleaned_data
+        return workflow.add_note(self.case, self.user, data["text"], data["attachment"])
 
 
 class MergeForm(ActionForm):
@@ -104,20 +156,46 @@ class MergeForm(ActionForm):
         return workflow.merge(self.case, self.user, self.cleaned_data["target"])
 
 
-class AssignForm(ActionForm):
+class AssignmentChoices(forms.Form):
+    """交办: the committee names itself, the lead department and any assisting ones, and writes
+    its instructions; the form says which deadline the assignment will set. Shared by the case
+    page and the batch page."""
+
+    committee = forms.ModelChoiceField(
+        label=_("Assigning committee"),
+        queryset=Committee.objects.filter(is_active=True),
+        error_messages={"required": _("Choose the committee that assigns the case.")},
+    )
     department = forms.ModelChoiceField(
-        label=_("Lead department"), queryset=Department.objects.filter(is_active=True)
+        label=_("Lead department"),
+        queryset=Department.objects.filter(is_active=True),
+        error_messages={"required": _("Choose the lead department.")},
     )
     assisting = forms.ModelMultipleChoiceField(
         label=_("Assisting departments"),
         required=False,
         queryset=Department.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
     )
-    committee = forms.ModelChoiceField(
-        label=_("Through committee"),
+    instructions = text_field(
+        _("Instructions to the department (交办意见)"),
+        max_length_of(Assignment, "instructions"),
         required=False,
-        queryset=Committee.objects.filter(is_active=True),
+        textarea=True,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        committees = list(self.fields["committee"].queryset[:2])
+        if len(committees) == 1:  # shown selected, so the choice is still visible
+            self.fields["committee"].initial = committees[0].pk
+        self.due = deadlines.reply_due(timezone.now())
+        self.fields["department"].help_text = _(
+            "Assigned now, the written reply will be due by %(due)s."
+        ) % {"due": date_format(timezone.localtime(self.due), "DATE_FORMAT")}
+        self.fields["instructions"].error_messages["max_length"] = _(
+            "The instructions are at most %(limit_value)d characters."
+        )
 
     def clean(self):
         data = super().clean()
@@ -125,24 +203,31 @@ class AssignForm(ActionForm):
             self.add_error("assisting", _("The lead department cannot also assist."))
         return data
 
-    def perform(self):
+    def assign(self, case, user):
         data = self.cleaned_data
         return workflow.assign(
-            self.case,
-            self.user,
+            case,
+            user,
             data["department"],
-            data["committee"] or data["department"].committee,
+            data["committee"],
             data["assisting"],
+            data["instructions"],
         )
+
+
+class AssignForm(ActionForm, AssignmentChoices):
+    def perform(self):
+        return self.assign(self.case, self.user)
 
 
 class ReplyForm(ActionForm):
     text = text_field(_("Reply"), max_length_of(Assignment, "reply_text"), textarea=True)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Assignment.Outcome.choices)
     expected_date = forms.DateField(
-        label=_("Expected completion (for work in progress)"),
+        label=_("Date by which the work will be done (for B and C)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the date as year-month-day.")},
     )
     document = forms.FileField(label=_("Scanned reply (PDF or image, optional)"), required=False)
 
@@ -158,10 +243,24 @@ class ReplyForm(ActionForm):
             )
         return document
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.case.current_assignment if self.case else None
+        if current is not None and current.is_promise:
+            self.fields["text"].label = _("Completion report (办结报告)")
+        self.fields["text"].error_messages["required"] = _("Write the reply.")
+        self.fields["outcome"].error_messages["required"] = _("Choose the outcome.")
+
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == Assignment.Outcome.IN_PROGRESS and not data.get("expected_date"):
-            self.add_error("expected_date", _("Give the expected completion date."))
+        dated, expected = (
+            data.get("outcome") in Assignment.DATED_OUTCOMES,
+            data.get("expected_date"),
+        )
+        if dated and not expected:
+            self.add_error("expected_date", _("Give the date by which the work will be done."))
+        elif dated and expected <= timezone.localdate():
+            self.add_error("expected_date", _("The date must be in the future."))
         return data
 
     def perform(self):
@@ -240,6 +339,18 @@ class RequestExtensionForm(ActionForm):
     )
     reason = reason_field(Assignment, "extension_reason")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].error_messages.update(
+            required=_("Give the date you ask for."), invalid=_("Give the date as year-month-day.")
+        )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if why := workflow.extension_refusal(self.case, until):
+            raise forms.ValidationError(why)
+        return until
+
     def perform(self):
         return workflow.request_extension(
             self.case, self.user, self.cleaned_data["until"], self.cleaned_data["reason"]
@@ -263,6 +374,39 @@ class DecideExtensionForm(ActionForm):
         )
 
 
+class ReclassifyForm(ActionForm):
+    """The committee corrects what the case is; the submitter's words are kept on the case."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        error_messages={"required": _("Choose a category.")},
+    )
+    kind = forms.ChoiceField(label=_("Type"), choices=Case.Kind.choices, widget=forms.RadioSelect)
+    title = text_field(_("Title"), max_length_of(Case, "title"))
+    description = text_field(_("Description"), max_length_of(Case, "description"), textarea=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.case
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(is_active=True) | Q(pk=case.category_id)
+        )
+        for name in ("category", "kind", "title", "description"):
+            self.fields[name].initial = getattr(case, f"{name}_id", None) or getattr(case, name)
+        self.fields["title"].error_messages.update(
+            required=_("Write the title."),
+            max_length=_("The title is at most %(limit_value)d characters."),
+        )
+        self.fields["description"].error_messages.update(
+            required=_("Write the description."),
+            max_length=_("The description is at most %(limit_value)d characters."),
+        )
+
+    def perform(self):
+        return workflow.reclassify(self.case, self.user, **self.cleaned_data)
+
+
 ACTION_FORMS = {
     "accept": AcceptForm,
     "reject": RejectForm,
@@ -272,11 +416,13 @@ ACTION_FORMS = {
     "return": ReturnForm,
     "reply": ReplyForm,
     "approve": ApproveForm,
+    "approve_stage": ApproveStageForm,
     "send_back": SendBackForm,
     "rate": RateForm,
     "close": CloseForm,
     "note": NoteForm,
     "request_extension": RequestExtensionForm,
     "decide_extension": DecideExtensionForm,
+    "reclassify": ReclassifyForm,
 }
 assert set(ACTION_FORMS) == set(workflow.TRANSITIONS) - workflow.PANEL_ACTIONS

@@ -21,13 +21,13 @@ from wagtail import hooks
 
 from deputies.models import Station
 from portal.exports import safe_row
-from submissions import ledgers, report, roles, workflow
+from submissions import duplicates, ledgers, report, roles, workflow
 from submissions.access import view_cases, visible_case
 from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
 from submissions.intake import create_case
 from submissions.ledgers import LEDGERS
-from submissions.models import Assignment, Case, CasePhoto
+from submissions.models import Assignment, Case, CaseEvent, CasePhoto
 
 
 @permission_required("submissions.add_case", raise_exception=True)
@@ -85,7 +85,10 @@ def case_detail(request, pk, forms=None):
             "feedback": feedback,
             "events": events,
             "action_forms": action_forms,
+            "look_alikes": duplicates.look_alikes(case, request.user) if "merge" in actions else [],
+            "merged_cases": case.merged_cases.visible_to(request.user).order_by("pk"),
             "show_contact": roles.can_see_contact_details(request.user),
+            "show_submitter": roles.sees_submitter_contact(request.user, case),
             "show_receipt": roles.can_see_tracking_code(request.user),
             # Other apps add to the page without this one importing them (disclosure: 公示).
             "panels": [
@@ -176,6 +179,33 @@ def reply_document(request, pk):
         else "image/png"
     )
     return private_file(assignment.reply_document, content_type)
+
+
+NOTE_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+@never_cache
+@view_cases
+def note_attachment(request, pk):
+    """A note's document, for whoever may read the note on the case's timeline."""
+    event = get_object_or_404(CaseEvent, pk=pk, case__in=Case.objects.visible_to(request.user))
+    rounds = roles.visible_rounds(request.user, event.case)
+    visible = roles.visible_events(request.user, event.case, rounds).filter(pk=pk).exists()
+    if not event.attachment or not visible:
+        raise Http404
+    suffix = "." + event.attachment.name.rsplit(".", 1)[-1].lower()
+    response = private_file(event.attachment, NOTE_CONTENT_TYPES.get(suffix, "application/pdf"))
+    response["Content-Disposition"] = f'attachment; filename="note-{event.pk}{suffix}"'
+    return response
 
 
 @view_cases

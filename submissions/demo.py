@@ -173,7 +173,7 @@ def advance(case, status, staff, committee, department, handlers, number):
             case, staff, "属于司法诉讼事项，不在联络站受理范围，已告知通过法律途径解决。"
         )
     if status == "merged":
-        return workflow.merge(case, staff, Case.objects.exclude(pk=case.pk).first())
+        return workflow.merge(case, staff, Case.objects.open().exclude(pk=case.pk).first())
     if status == "submitted":
         return case
     case = workflow.accept(case, staff)
@@ -190,16 +190,28 @@ def advance(case, status, staff, committee, department, handlers, number):
             timezone.localdate() + datetime.timedelta(days=20),
         )
         case = workflow.send_back(case, committee, "答复过于笼统，请明确解决时限和具体措施。")
+    if status == "assigned" and number % 7 == 0:  # a promise: a stage reply approved
+        if not case.current_assignment.signed_at:
+            case = workflow.sign(case, handler)
+        case = workflow.reply(
+            case,
+            handler,
+            "已制定整改方案，正在组织实施。",
+            "in_progress",
+            timezone.localdate() + datetime.timedelta(days=25),
+        )
+        return workflow.approve_stage(case, committee)
     if status == "assigned":
         if number % 3 == 0:  # overdue: assigned ten days ago
             past = timezone.now() - datetime.timedelta(days=10)
             Assignment.objects.filter(pk=case.current_assignment_id).update(
                 assigned_at=past, due_at=past + datetime.timedelta(days=7)
             )
-        elif number % 2 == 0:
+        elif number % 2 == 0 and not case.current_assignment.signed_at:
             workflow.sign(case, handler)
         return case
-    case = workflow.sign(case, handler)
+    if not case.current_assignment.signed_at:  # a second round keeps the first signature
+        case = workflow.sign(case, handler)
     case = workflow.reply(
         case,
         handler,

@@ -98,6 +98,12 @@ class CaseFieldsForm(forms.Form):
         required=False,
         initial=True,
     )
+    # Off unless ticked: without it the handling department never sees the phone number.
+    allow_direct_contact = forms.BooleanField(
+        label=_("The handling department may contact me directly"),
+        required=False,
+        initial=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +154,7 @@ class CaseFieldsForm(forms.Form):
                 "submitter_phone",
                 "submitter_email",
                 "allow_disclosure",
+                "allow_direct_contact",
             )
         }
         if data["enterprise_name"]:
@@ -196,6 +203,7 @@ class SubmissionForm(CaseFieldsForm):
             Fieldset(_("How we reach you"), "submitter_name", "submitter_phone", "submitter_email"),
             HTML(f'<p class="privacy-note">{notice}</p>'),
             "consent",
+            "allow_direct_contact",
             "allow_disclosure",
             Field("website", wrapper_class="hp-field"),
             "submission_key",
@@ -238,6 +246,7 @@ class StaffCaseForm(CaseFieldsForm):
             "The person agrees that the outcome may be published without their name or "
             "contact details"
         ),
+        "allow_direct_contact": _("The person agrees that the handling department calls them"),
     }
 
     def __init__(self, *args, **kwargs):

@@ -17,6 +17,8 @@ went, how their submitters rated the replies.
 - Satisfaction: 满意率 = 满意 / ratings; 基本满意率 = (满意 + 基本满意) / ratings;
   首次满意率 = cases whose first rating was 满意 or 基本满意 / cases rated.
 - Repeat cases (重复件): cases merged into another case as the same matter.
+- Outcomes (A–D): the approved replies by their outcome code; a stage reply (B or C approved as
+  a promise) counts, and so does the completion report that follows it.
 """
 
 import datetime
@@ -59,6 +61,7 @@ ROUND_COUNTS = (
     "extension_requested",
     "extended",
 )
+OUTCOMES = tuple(Assignment.Outcome.values)
 RATING_COUNTS = ("rated", "satisfied", "good", "unsatisfied", "follow_up")
 
 
@@ -90,17 +93,20 @@ def received_between(start, end):
     return Case.objects.filter(received_on__gte=start, received_on__lte=end).order_by()
 
 
-def compute(start, end, now=None):
-    """The period's figures, in five queries whatever the number of cases."""
+def compute(start, end, now=None, by_month=True):
+    """The period's figures, in five queries whatever the number of cases. by_month adds two
+    counts per month to the first query: leave it out for long periods (the director's report
+    may span decades)."""
     now = now or timezone.now()
-    months = [(max(first, start), min(last, end)) for first, last in months_of(start, end)]
+    months = months_of(start, end) if by_month else []
+    months = [(max(first, start), min(last, end)) for first, last in months]
     cases = _case_rows(start, end, months)
     rounds = _round_rows(start, end, now)
     ratings = _rating_rows(start, end)
 
     # From here on only grouped rows are added up: a few hundred at most, whatever the data.
     total, by_kind = Counter(), Counter()
-    by_category, by_channel, by_month = defaultdict(Counter), Counter(), defaultdict(Counter)
+    by_category, by_channel, monthly = defaultdict(Counter), Counter(), defaultdict(Counter)
     by_department = defaultdict(Counter)
     for row in cases:
         total.update({k: row[k] for k in ("received", "accepted", "assigned", "handled")})
@@ -109,9 +115,9 @@ def compute(start, end, now=None):
         by_channel[row["channel"]] += row["received"]
         by_category[row["category_id"]].update(received=row["received"], closed=row["closed"])
         for i in range(len(months)):
-            by_month[i].update(received=row[f"r{i}"], closed=row[f"c{i}"])
+            monthly[i].update(received=row[f"r{i}"], closed=row[f"c{i}"])
     for row in rounds:
-        counts = {k: row[k] for k in ROUND_COUNTS}
+        counts = {k: row[k] for k in (*ROUND_COUNTS, *OUTCOMES)}
         counts["reply_seconds"] = row["reply_time"].total_seconds()
         total.update(counts)
         by_department[row["lead_department_id"]].update(counts)
@@ -147,13 +153,22 @@ def compute(start, end, now=None):
         "first_time_rate": rate(total["first_good"], total["rated_cases"]),
         "by_category": categories,
         "by_department": departments,
+        "by_outcome": [
+            {
+                "code": Assignment.OUTCOME_CODES[value],
+                "outcome": value,
+                "name": label,
+                "approved": total[value],
+            }
+            for value, label in Assignment.Outcome.choices
+        ],
         "by_channel": [
             {"channel": value, "name": label, "received": by_channel[value]}
             for value, label in Case.Channel.choices
         ],
         "by_month": [
             {"month": first.replace(day=1), "received": m["received"], "closed": m["closed"]}
-            for first, m in ((first, by_month[i]) for i, (first, _) in enumerate(months))
+            for first, m in ((first, monthly[i]) for i, (first, _) in enumerate(months))
         ],
     }
 
@@ -259,6 +274,10 @@ def _round_rows(start, end, now):
             overdue=Count("pk", filter=overdue_round(now)),
             extension_requested=Count("pk", filter=Q(extension_until__isnull=False)),
             extended=Count("pk", filter=Q(extension_granted=True)),
+            **{
+                outcome: Count("pk", filter=Q(approved_at__isnull=False, outcome=outcome))
+                for outcome in OUTCOMES
+            },
             reply_time=Sum(
                 ExpressionWrapper(F("replied_at") - F("assigned_at"), output_field=DurationField()),
                 default=datetime.timedelta(0),

@@ -122,6 +122,12 @@ class Case(models.Model):
     submitter_email = models.EmailField(_("submitter e-mail"), max_length=100, blank=True)
     consent_given = models.BooleanField(_("consented to the personal-information notice"))
     consent_in_person = models.BooleanField(_("consent given in person"), default=False)
+    allow_direct_contact = models.BooleanField(
+        _("agrees that the handling department may contact them directly"), default=False
+    )
+    # The submitter's own words, kept when the committee rewrites the title or description.
+    original_title = models.CharField(_("original title"), max_length=60, blank=True)
+    original_description = models.TextField(_("original description"), blank=True)
     allow_disclosure = models.BooleanField(
         _("allows an anonymised public disclosure"), default=False
     )
@@ -214,7 +220,17 @@ class Case(models.Model):
         return self.status == self.Status.ASSIGNED and self.current_assignment_id is not None
 
     def public_events(self):
-        return self.events.filter(is_public=True).order_by("created_at", "pk")
+        """What the tracker shows. A case merged into another then follows that case: its
+        submitter sees how the matter they raised was handled and ended."""
+        events = models.Q(case=self, is_public=True)
+        if self.merged_into_id:
+            merged_at = self.events.filter(action=CaseEvent.Action.MERGED).values("created_at")
+            events |= models.Q(
+                case_id=self.merged_into_id,
+                is_public=True,
+                created_at__gte=models.Subquery(merged_at[:1]),
+            )
+        return CaseEvent.objects.filter(events).order_by("created_at", "pk")
 
 
 class ReferenceCounter(models.Model):
@@ -277,6 +293,9 @@ class CaseEvent(models.Model):
         KEY_SUPERVISION = "key_supervision", _("Put under key supervision")
         KEY_SUPERVISION_ENDED = "key_supervision_ended", _("Key supervision ended")
         FOLLOW_UP = "follow_up", _("Rating recorded by the station on a follow-up")
+        PROMISED = "promised", _("Stage reply approved; completion promised")
+        RECLASSIFIED = "reclassified", _("Reclassified or reworded by the committee")
+        MERGED_IN = "merged_in", _("A duplicate was merged into this case")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -288,6 +307,10 @@ class CaseEvent(models.Model):
     note = models.TextField(_("note"), max_length=5000, blank=True)
     is_public = models.BooleanField(_("public"), default=False)
     public_text = models.TextField(_("text shown to the public"), max_length=5000, blank=True)
+    # An internal note's attachment: never public, served only to those who may read the note.
+    attachment = models.FileField(
+        _("attachment"), storage=private_storage, upload_to="notes/%Y/%m/", blank=True
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     objects = CaseEventQuerySet.as_manager()
@@ -558,13 +581,28 @@ class Assignment(models.Model):
     """One handling round of a case by a lead department (认领清单)."""
 
     class Outcome(models.TextChoices):
-        RESOLVED = "resolved", _("Resolved")
-        EXPLAINED = "explained", _("Explained (policy does not allow it)")
-        IN_PROGRESS = "in_progress", pgettext_lazy("outcome", "In progress")
+        """The suggestion-handling practice's outcome codes (A–D) beside the plain words."""
+
+        RESOLVED = "resolved", _("A: resolved or mostly resolved")
+        IN_PROGRESS = "in_progress", pgettext_lazy("outcome", "B: being resolved")
+        PLANNED = "planned", _("C: included in a plan")
+        EXPLAINED = "explained", _("D: explained (conditions do not allow it yet)")
+
+    OUTCOME_CODES = {
+        Outcome.RESOLVED: "A",
+        Outcome.IN_PROGRESS: "B",
+        Outcome.PLANNED: "C",
+        Outcome.EXPLAINED: "D",
+    }
+    # B and C are promises: they carry the date by which the work will be done.
+    DATED_OUTCOMES = (Outcome.IN_PROGRESS, Outcome.PLANNED)
 
     class Supervision(models.TextChoices):
         NORMAL = "normal", _("Normal")
         CONTINUED = "continued", _("Continued supervision")
+        # A stage reply approved: the department owes a completion report (办结报告) by the
+        # date it promised.
+        PROMISE = "promise", _("Promise (承诺事项)")
 
     class ExtensionState(models.TextChoices):
         AWAITING = "awaiting", _("awaiting decision")
@@ -573,6 +611,9 @@ class Assignment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     round = models.PositiveIntegerField(_("round"), default=1)
+    # The handling round as people count them: a round returned as not the department's remit
+    # was no handling, so the next department's round keeps its number.
+    handling_round = models.PositiveIntegerField(_("handling round"), default=1)
     lead_department = models.ForeignKey(
         Department,
         verbose_name=_("lead department"),
@@ -592,6 +633,9 @@ class Assignment(models.Model):
     )
     supervision = models.CharField(
         _("supervision"), max_length=20, choices=Supervision.choices, default=Supervision.NORMAL
+    )
+    instructions = models.TextField(
+        _("assignment instructions (交办意见)"), max_length=1000, blank=True
     )
     assigned_at = models.DateTimeField(_("assigned at"))
     due_at = models.DateTimeField(_("reply due"), db_index=True)
@@ -646,6 +690,15 @@ class Assignment(models.Model):
         if self.extension_granted:
             return self.ExtensionState.GRANTED
         return self.ExtensionState.REFUSED
+
+    @property
+    def outcome_code(self):
+        """A, B, C or D; "" before a reply."""
+        return self.OUTCOME_CODES.get(self.outcome, "")
+
+    @property
+    def is_promise(self):
+        return self.supervision == self.Supervision.PROMISE
 
     @property
     def reply_summary(self):

@@ -8,7 +8,7 @@ from submissions.models import Case, Feedback
 
 
 def build(start, end):
-    figures = metrics.compute(start, end)
+    figures = metrics.compute(start, end, by_month=False)
     _begin, finish = metrics.period_bounds(start, end)
     figures["attention"] = (
         Case.objects.filter(

@@ -89,7 +89,7 @@ GROUP_PERMISSIONS = {
         "submissions.change_calendaroverride",
         *[f"visits.view_{model}" for model in ("visit", "visitteam", "visitcampaign", "visitplan")],
     ],
-    HANDLER: ["wagtailadmin.access_admin", "submissions.view_case", ACT_FOR_DEPARTMENT],
+    HANDLER: ["wagtailadmin.access_admin", "submissions.view_case", ACT_FOR_DEPARTMENT, ADD_NOTE],
     # Wagtail's migrations give its page groups admin access; a flushed database needs it again.
     EDITOR: ["wagtailadmin.access_admin"],
     MODERATOR: ["wagtailadmin.access_admin"],
@@ -159,6 +159,20 @@ def deputy_of(user):
 def can_see_contact_details(user):
     """Submitter names and phones: only roles that need them to do their work."""
     return user.has_perm(SEE_CONTACTS)
+
+
+def sees_submitter_contact(user, case):
+    """Whether this user may read the submitter's name and phone on this case: the roles with
+    contact rights, and the handling department when the submitter agreed to be called by it
+    (同意承办单位直接联系我)."""
+    if can_see_contact_details(user):
+        return True
+    department = acting_department(user)
+    return (
+        case.allow_direct_contact
+        and department is not None
+        and case.assignments.handled_by(department).exists()
+    )
 
 
 def edits_pages(user):

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
-from submissions import admin_views, dashboard, roles  # noqa: F401 (dashboard: its hooks)
+from submissions import admin_views, bulk, dashboard, roles  # noqa: F401 (dashboard: hooks)
 from submissions.models import CalendarOverride, Category
 from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 
@@ -66,6 +66,8 @@ def register_case_urls():
         path("cases/report/", admin_views.director_report, name="submissions_report"),
         path("cases/ledgers/<str:kind>.xlsx", admin_views.ledger_export, name="submissions_ledger"),
         path("cases/replies/<int:pk>/", admin_views.reply_document, name="submissions_reply_doc"),
+        path("cases/notes/<int:pk>/", admin_views.note_attachment, name="submissions_note_file"),
+        path("cases/bulk/", bulk.bulk, name="submissions_bulk"),
     ]
 
 
@@ -77,6 +79,17 @@ def register_record_menu_item():
         "submissions.add_case",
         icon_name="form",
         order=150,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_bulk_menu_item():
+    return PermissionMenuItem(
+        _("Batch accept and assign"),
+        reverse("submissions_bulk"),
+        (roles.SCREEN, roles.ASSIGN),
+        icon_name="list-ul",
+        order=155,
     )
 
 

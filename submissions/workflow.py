@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.log_actions import log
@@ -31,6 +32,7 @@ TRANSITIONS = {
     "return": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
     "reply": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
     "approve": ({S.REPLIED}, roles.ASSIGN),
+    "approve_stage": ({S.REPLIED}, roles.ASSIGN),
     "send_back": ({S.REPLIED}, roles.ASSIGN),
     "rate": ({S.AWAITING_FEEDBACK}, roles.RECORD_FOLLOW_UP),
     "close": ({S.AWAITING_FEEDBACK}, roles.CLOSE),
@@ -38,6 +40,8 @@ TRANSITIONS = {
     "request_extension": ({S.ASSIGNED}, roles.ACT_FOR_DEPARTMENT),
     "decide_extension": ({S.ASSIGNED}, roles.ASSIGN),
     "key_supervision": (set(S.values) - {S.REJECTED, S.MERGED}, roles.SUPERVISE),
+    # 分类填写认领清单: the committee may correct what a case is until it is finished.
+    "reclassify": (set(S.values) - set(Case.FINISHED), roles.ASSIGN),
 }
 PUBLIC_ACTIONS = {"rate"}  # what the submitter does online (actor None), through /track/
 
@@ -51,6 +55,7 @@ EVENTS = {
     "return": A.RETURNED,
     "reply": A.REPLIED,
     "approve": A.APPROVED,
+    "approve_stage": A.PROMISED,
     "send_back": A.SENT_BACK,
     "rate": A.FEEDBACK,
     "close": A.CLOSED,
@@ -58,6 +63,7 @@ EVENTS = {
     "request_extension": A.EXTENSION_REQUESTED,
     "decide_extension": A.EXTENSION_DECIDED,
     "key_supervision": A.KEY_SUPERVISION,
+    "reclassify": A.RECLASSIFIED,
 }
 
 ACTION_LABELS = {
@@ -69,6 +75,7 @@ ACTION_LABELS = {
     "return": gettext_lazy("Return: not our remit"),
     "reply": gettext_lazy("Reply"),
     "approve": gettext_lazy("Approve the reply"),
+    "approve_stage": gettext_lazy("Approve as a stage reply: hold the department to its date"),
     "send_back": gettext_lazy("Send the reply back"),
     "rate": gettext_lazy("Record a follow-up rating"),
     "close": pgettext_lazy("case action", "Close"),
@@ -76,6 +83,7 @@ ACTION_LABELS = {
     "request_extension": gettext_lazy("Ask for more time"),
     "decide_extension": gettext_lazy("Decide on the extension"),
     "key_supervision": gettext_lazy("Key supervision"),
+    "reclassify": gettext_lazy("Reclassify or reword"),
 }
 
 
@@ -122,14 +130,18 @@ def refusal(case, actor, action):
             return _("Sign for the case before replying.")
         if action == "request_extension" and current.extension_until:
             return _("An extension has already been asked for in this round.")
+    if action == "approve_stage" and current.outcome not in Assignment.DATED_OUTCOMES:
+        return _("Only a reply of B (being resolved) or C (in a plan) can be a stage reply.")
     if action == "decide_extension" and not (
         current.extension_until and current.extension_granted is None
     ):
         return _("No extension request is waiting for a decision.")
     if action == "note" and not actor.has_perm(roles.SEE_ALL):
-        deputy = roles.addressed_deputy(actor)
-        if deputy is None or case.deputy_id != deputy.pk:
-            return _("You can add notes only to cases addressed to you.")
+        deputy, department = roles.addressed_deputy(actor), roles.acting_department(actor)
+        addressed = deputy is not None and case.deputy_id == deputy.pk
+        handled = department is not None and case.assignments.handled_by(department).exists()
+        if not (addressed or handled):
+            return _("You can add notes only to cases addressed to you or your department.")
     return None
 
 
@@ -146,7 +158,7 @@ def allowed_actions(case, user):
 
 
 def _transition(
-    case, actor, action, change, *, public_text="", note="", is_public=True, event=None
+    case, actor, action, change, *, public_text="", note="", is_public=True, event=None, **fields
 ):
     """Run change(locked_case) under the row lock and record it; returns the locked case."""
     with transaction.atomic():
@@ -165,9 +177,10 @@ def _transition(
             action=event or EVENTS[action],
             from_status=from_status,
             to_status=locked.status,
-            note=note,
+            note=extra.get("note", note),
             is_public=is_public,
             public_text=extra.get("public_text", public_text),
+            **fields,
         )
         announce(locked, action, from_status, actor)
         if actor is not None:
@@ -186,20 +199,45 @@ def _require(text, message):
     return text.strip()
 
 
-def _new_round(case, department, committee, supervision, assisting=()):
+def _new_round(case, department, committee, supervision, assisting=(), instructions=""):
     now = timezone.now()
     number = case.assignments.count() + 1
     assignment = Assignment.objects.create(
         case=case,
         round=number,
+        handling_round=case.assignments.filter(returned_at__isnull=True).count() + 1,
         lead_department=department,
         committee=committee,
         supervision=supervision,
+        instructions=instructions,
         assigned_at=now,
         due_at=deadlines.reply_due(now),
         sign_due_at=deadlines.sign_due(now),
     )
     assignment.assisting_departments.set(assisting)
+    case.current_assignment = assignment
+    case.status = S.ASSIGNED
+    return assignment
+
+
+def _next_round(case, previous, supervision, due_at=None):
+    """Another round with the department that handled the previous one: after a send-back, an
+    unsatisfied rating or a promise. It keeps the assisting departments and the signature: the
+    department took the case on once and does not sign for it again."""
+    now = timezone.now()
+    assignment = Assignment.objects.create(
+        case=case,
+        round=case.assignments.count() + 1,
+        handling_round=previous.handling_round + 1,
+        lead_department=previous.lead_department,
+        committee=previous.committee,
+        supervision=supervision,
+        instructions=previous.instructions,
+        assigned_at=now,
+        due_at=due_at or deadlines.reply_due(now),
+        signed_at=previous.signed_at or now,
+    )
+    assignment.assisting_departments.set(previous.assisting_departments.all())
     case.current_assignment = assignment
     case.status = S.ASSIGNED
     return assignment
@@ -224,11 +262,15 @@ def reject(case, actor, reason):
 def merge(case, actor, target):
     if target is None or target.pk == case.pk:
         raise WorkflowError(_("Choose another case to merge into."))
-    if target.status in (S.REJECTED, S.MERGED):
-        raise WorkflowError(_("A case cannot be merged into a rejected or merged case."))
+    if target.status in (S.REJECTED, S.MERGED, S.CLOSED):
+        raise WorkflowError(_("A case cannot be merged into a rejected, merged or closed case."))
 
     def change(c):
         c.status, c.merged_into = S.MERGED, target
+        # The target's own record says what it now carries (append-only: no lock needed).
+        CaseEvent.objects.create(
+            case=target, actor=actor, action=A.MERGED_IN, note=c.reference, is_public=False
+        )
 
     return _transition(
         case,
@@ -239,12 +281,15 @@ def merge(case, actor, target):
     )
 
 
-def assign(case, actor, department, committee=None, assisting=()):
+def assign(case, actor, department, committee=None, assisting=(), instructions=""):
     if department is None:
         raise WorkflowError(_("Choose the lead department."))
+    if department in assisting:
+        raise WorkflowError(_("The lead department cannot also assist."))
+    instructions = (instructions or "").strip()
 
     def change(c):
-        _new_round(c, department, committee, Assignment.Supervision.NORMAL, assisting)
+        _new_round(c, department, committee, Assignment.Supervision.NORMAL, assisting, instructions)
 
     return _transition(
         case,
@@ -280,8 +325,12 @@ def reply(case, actor, text, outcome, expected_date=None, document=None):
     text = _require(text, _("Write the reply."))
     if outcome not in Assignment.Outcome.values:
         raise WorkflowError(_("Choose the outcome."))
-    if outcome == Assignment.Outcome.IN_PROGRESS and not expected_date:
-        raise WorkflowError(_("Give the expected completion date for work in progress."))
+    if outcome in Assignment.DATED_OUTCOMES and not expected_date:
+        raise WorkflowError(_("Give the date by which the work will be done."))
+    if outcome in Assignment.DATED_OUTCOMES and expected_date <= timezone.localdate():
+        raise WorkflowError(_("The date by which the work will be done must be in the future."))
+    if outcome not in Assignment.DATED_OUTCOMES:
+        expected_date = None
 
     def change(c):
         a = c.current_assignment
@@ -306,6 +355,26 @@ def approve(case, actor):
     return _transition(case, actor, "approve", change)
 
 
+def approve_stage(case, actor):
+    """Approve a B or C reply as a stage reply (阶段性答复): the case stays with the department,
+    its promised date becomes the deadline of a new round, reminders run before it, and the
+    department's completion report (办结报告) is reviewed like any reply before the submitter
+    rates."""
+
+    def change(c):
+        a = c.current_assignment
+        a.approved_at = timezone.now()
+        a.save(update_fields=["approved_at"])
+        promise = deadlines.end_of_day(a.expected_date)
+        _next_round(c, a, Assignment.Supervision.PROMISE, due_at=promise)
+        return {
+            "public_text": _("The department promises to finish by %(date)s. %(reply)s")
+            % {"date": date_format(a.expected_date, "DATE_FORMAT"), "reply": a.reply_text}
+        }
+
+    return _transition(case, actor, "approve_stage", change)
+
+
 def send_back(case, actor, reason):
     reason = _require(reason, _("Give the reason for sending the reply back."))
 
@@ -313,7 +382,7 @@ def send_back(case, actor, reason):
         a = c.current_assignment
         a.sent_back_reason = reason
         a.save(update_fields=["sent_back_reason"])
-        _new_round(c, a.lead_department, a.committee, Assignment.Supervision.CONTINUED)
+        _next_round(c, a, Assignment.Supervision.CONTINUED)
 
     return _transition(case, actor, "send_back", change, note=reason, is_public=False)
 
@@ -335,8 +404,7 @@ def record_feedback(case, rating, comment="", actor=None, follow_up=None):
     def change(c):
         Feedback.objects.create(case=c, rating=rating, comment=comment, **fields)
         if rating == Feedback.Rating.UNSATISFIED:
-            a = c.current_assignment
-            _new_round(c, a.lead_department, a.committee, Assignment.Supervision.CONTINUED)
+            _next_round(c, c.current_assignment, Assignment.Supervision.CONTINUED)
         else:
             c.status = S.CLOSED
 
@@ -381,9 +449,39 @@ def close(case, actor):
     return _transition(case, actor, "close", change)
 
 
-def add_note(case, actor, text):
+def add_note(case, actor, text, attachment=None):
+    """An internal note, with an optional document. The file is stored before the row is
+    locked (the lock is held for milliseconds, not for writing a file) and removed again if
+    the note is refused."""
     text = _require(text, _("Write the note."))
-    return _transition(case, actor, "note", lambda c: None, note=text, is_public=False)
+    stored = ""
+    if attachment is not None:
+        field = CaseEvent._meta.get_field("attachment")
+        stored = field.storage.save(field.generate_filename(None, attachment.name), attachment)
+    try:
+        return _transition(
+            case, actor, "note", lambda c: None, note=text, is_public=False, attachment=stored
+        )
+    except Exception:
+        if stored:
+            CaseEvent._meta.get_field("attachment").storage.delete(stored)
+        raise
+
+
+def extension_refusal(case, until):
+    """Why until cannot be asked for as the round's new deadline, or None: it must fall after
+    the current deadline and at most the station's longest extension past it."""
+    a = case.current_assignment
+    if until is None or deadlines.end_of_day(until) <= a.due_at:
+        return _("Ask for a date after the current deadline.")
+    days = case.station.max_extension_days
+    latest = timezone.localtime(a.due_at).date() + datetime.timedelta(days=days)
+    if until > latest:
+        return _("An extension reaches at most %(days)d days past the deadline: %(date)s.") % {
+            "days": days,
+            "date": date_format(latest, "DATE_FORMAT"),
+        }
+    return None
 
 
 def request_extension(case, actor, until, reason):
@@ -391,8 +489,8 @@ def request_extension(case, actor, until, reason):
 
     def change(c):
         a = c.current_assignment
-        if until is None or deadlines.end_of_day(until) <= a.due_at:
-            raise WorkflowError(_("Ask for a date after the current deadline."))
+        if why := extension_refusal(c, until):
+            raise WorkflowError(why)
         a.extension_until, a.extension_reason = until, reason
         a.save(update_fields=["extension_until", "extension_reason"])
 
@@ -414,6 +512,39 @@ def decide_extension(case, actor, grant, note=""):
         return None
 
     return _transition(case, actor, "decide_extension", change, note=note, is_public=bool(grant))
+
+
+def reclassify(case, actor, *, category, kind, title, description):
+    """Correct the category, the kind, the title or the description. The submitter's own
+    words are kept (original_title, original_description) the first time they are changed, and
+    each change is written to the internal timeline, old and new side by side."""
+    title = _require(title, _("Write the title."))
+    description = _require(description, _("Write the description."))
+    if kind not in Case.Kind.values:
+        raise WorkflowError(_("Choose the type."))
+
+    def change(c):
+        changes = []
+        if c.category_id != category.pk:
+            changes.append(_("Category: %(old)s → %(new)s") % {"old": c.category, "new": category})
+            c.category = category
+        if c.kind != kind:
+            old = c.get_kind_display()
+            c.kind = kind
+            changes.append(_("Type: %(old)s → %(new)s") % {"old": old, "new": c.get_kind_display()})
+        if c.title != title:
+            c.original_title = c.original_title or c.title
+            changes.append(_("Title: %(old)s → %(new)s") % {"old": c.title, "new": title})
+            c.title = title
+        if c.description != description:
+            c.original_description = c.original_description or c.description
+            changes.append(_("Description reworded"))
+            c.description = description
+        if not changes:
+            raise WorkflowError(_("Nothing was changed."))
+        return {"note": "；".join(changes)}
+
+    return _transition(case, actor, "reclassify", change, is_public=False)
 
 
 def set_key_supervision(case, actor, on, issue_title):

@@ -52,7 +52,7 @@ SKIP = re.compile(
 ALLOWED_WORDS = {
     "CSV", "XLSX", "XLS", "PDF", "DOCX", "ODT", "TXT", "TSV", "JPEG", "JPG", "PNG", "GIF",
     "SVG", "WEBP", "AVIF", "HTML", "SMS", "HTTP", "HTTPS", "URL", "ICP", "QR", "ID", "OK",
-    "MB", "KB", "GB", "Excel", "WeChat", "JavaScript", "localhost",
+    "MB", "KB", "GB", "Excel", "Word", "WeChat", "JavaScript", "localhost",
     "Ctrl", "Alt", "Shift", "Esc", "Enter", "Tab", "Cmd",
     "YXGY",  # the demo station's case-reference prefix
 }  # fmt: skip

@@ -12,6 +12,7 @@ from django.utils import timezone
 from submissions import roles, workflow
 from submissions.models import Assignment, Case
 from tests.factories import (
+    CommitteeFactory,
     DepartmentFactory,
     DeputyFactory,
     StationFactory,
@@ -151,12 +152,15 @@ class TestActions:
         case = make_case(world["station"])
         login(client, world["users"]["staff"]).post(f"/admin/cases/{case.pk}/act/accept/")
         assert Case.objects.get(pk=case.pk).status == Case.Status.LISTED
+        committee = CommitteeFactory(name="县人大选联工委")
         login(client, world["users"]["committee"]).post(
-            f"/admin/cases/{case.pk}/act/assign/", {"assign-department": world["ours"].pk}
+            f"/admin/cases/{case.pk}/act/assign/",
+            {"assign-department": world["ours"].pk, "assign-committee": committee.pk},
         )
         case.refresh_from_db()
         assert case.status == Case.Status.ASSIGNED
         assert case.current_assignment.lead_department == world["ours"]
+        assert case.current_assignment.committee == committee  # named, never a silent default
 
     def test_a_refused_action_says_why_and_changes_nothing(self, client, world):
         case = make_case(world["station"])
@@ -343,7 +347,7 @@ class TestCasePage:
             "in_progress",
             datetime.date(2027, 3, 1),
         )
-        assert "正在办理（2027-03-01）：已列入改造计划" in self.rounds(client, world, case)
+        assert "B 正在解决（2027-03-01）：已列入改造计划" in self.rounds(client, world, case)
 
     def test_the_timeline_names_each_action_and_shows_an_unlisted_one_as_stored(
         self, client, world

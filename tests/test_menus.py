@@ -20,6 +20,7 @@ EXPECTED = {
         *(QUEUES.format(q) for q in ("supervision", "closed", "all")),
         "/admin/cases/record/",
         "/admin/cases/batch/",
+        "/admin/cases/bulk/",
         "/admin/cases/ledgers/",
         "/admin/deputies/posters/",
         "/admin/snippets/deputies/deputy/",
@@ -31,6 +32,7 @@ EXPECTED = {
     roles.COMMITTEE: {
         *(QUEUES.format(q) for q in ("intake", "problems", "claims", "review", "feedback")),
         *(QUEUES.format(q) for q in ("supervision", "closed", "all")),
+        "/admin/cases/bulk/",
         "/admin/cases/ledgers/",
         "/admin/cases/report/",
         "/admin/deputies/posters/",

@@ -61,8 +61,8 @@ def figures(db):
         received_on=datetime.date(2026, 10, 31)
     )
 
-    # k5: the same matter as k1, merged into it (a repeat case).
-    workflow.merge(received(12), staff, k1)
+    # k5: the same matter as k2, merged into it (a repeat case).
+    workflow.merge(received(12), staff, k2)
 
     # k6: 甲局 replies a day late after 4 days, 不满意; the second round takes 3 days and is
     # 基本满意 → closed.
@@ -70,7 +70,7 @@ def figures(db):
     k6 = workflow.reply(workflow.sign(k6, ha), ha, "已答复", "resolved")
     current(k6).update(assigned_at=F("replied_at") - 4 * DAY, due_at=F("replied_at") - DAY)
     k6 = workflow.record_feedback(workflow.approve(k6, committee), "unsatisfied")
-    k6 = workflow.reply(workflow.sign(k6, ha), ha, "已整改", "resolved")
+    k6 = workflow.reply(k6, ha, "已整改", "resolved")  # signed for once, in the first round
     current(k6).update(assigned_at=F("replied_at") - 3 * DAY)
     workflow.record_feedback(workflow.approve(k6, committee), "basically_satisfied")
 

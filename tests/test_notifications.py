@@ -255,17 +255,18 @@ def every_kind_of_message(people):
     case = workflow.return_case(case, wrong.handlers.get().user, "不属于本单位职责")
     case = workflow.assign(case, committee, people["department"])
     case = workflow.sign(case, handler)
-    until = timezone.localdate() + datetime.timedelta(days=40)
+    until = timezone.localdate() + datetime.timedelta(days=30)
     case = workflow.request_extension(case, handler, until, "需要协调用地")
     case = workflow.decide_extension(case, committee, True)
     case = workflow.reply(case, handler, "正在协调。", "resolved")
-    case = workflow.send_back(case, committee, "答复不具体")
-    case = workflow.sign(case, handler)
+    case = workflow.send_back(case, committee, "答复不具体")  # no second signature
     case = workflow.reply(case, handler, "已加装路灯。", "resolved")
     case = workflow.approve(case, committee)
     case = workflow.record_feedback(case, "unsatisfied", "还是很暗")
-    case = workflow.sign(case, handler)
-    case = workflow.reply(case, handler, "已增加两盏路灯。", "resolved")
+    promised = timezone.localdate() + datetime.timedelta(days=20)
+    case = workflow.reply(case, handler, "正在增加路灯。", "in_progress", promised)
+    case = workflow.approve_stage(case, committee)  # stage_reply, promise_recorded
+    case = workflow.reply(case, handler, "已增加两盏路灯。", "resolved")  # 办结报告
     case = workflow.approve(case, committee)
     case = workflow.record_feedback(case, "satisfied")
     # reminder_due, reminder_overdue, weekly_digest, reception_day
@@ -324,6 +325,7 @@ def test_every_link_in_every_message_opens_the_right_case(
         "case_received",
         "case_accepted",
         "case_replied",
+        "stage_reply",
         "case_reopened",
         "case_closed",
     }
@@ -348,6 +350,7 @@ def test_each_party_is_told_in_the_names_people_know(people, django_capture_on_c
         "case_assigned",
         "extension_decided",
         "case_sent_back",
+        "promise_recorded",
     }
     assert kinds("rsj") == {"case_assigned"}
     assert kinds("committee") == {

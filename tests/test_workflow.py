@@ -7,8 +7,8 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from submissions import roles, workflow
-from submissions.models import Assignment, Case, CaseEvent, CaseLogEntry, Feedback
+from submissions import deadlines, roles, workflow
+from submissions.models import Assignment, Case, CaseEvent, CaseLogEntry, Category, Feedback
 from submissions.queues import SupervisionQueue
 from tests.conftest import module_data
 from tests.factories import (
@@ -32,12 +32,28 @@ EXPECTED = {
     ("sign", S.ASSIGNED): {roles.HANDLER},
     ("return", S.ASSIGNED): {roles.HANDLER},
     ("approve", S.REPLIED): {roles.COMMITTEE},
+    ("approve_stage", S.REPLIED): {roles.COMMITTEE},  # case_in's reply is B, with a date
     ("send_back", S.REPLIED): {roles.COMMITTEE},
     ("close", S.AWAITING_FEEDBACK): {roles.COMMITTEE, roles.STAFF},
     ("rate", S.AWAITING_FEEDBACK): {roles.STAFF, None},
 }
 EXPECTED.update(
     {("note", status): {roles.DEPUTY, roles.STAFF, roles.COMMITTEE} for status in S.values}
+)
+# A department notes the cases it handles: case_in gives these statuses its round.
+EXPECTED.update(
+    {
+        ("note", status): {roles.DEPUTY, roles.STAFF, roles.COMMITTEE, roles.HANDLER}
+        for status in (S.ASSIGNED, S.REPLIED, S.AWAITING_FEEDBACK)
+    }
+)
+# The committee corrects a case's category, type and wording until it is finished.
+EXPECTED.update(
+    {
+        ("reclassify", status): {roles.COMMITTEE}
+        for status in S.values
+        if status not in (S.CLOSED, S.REJECTED, S.MERGED)
+    }
 )
 EXPECTED.update(
     {
@@ -68,12 +84,15 @@ TARGET = {
     "sign": (S.ASSIGNED, "signed"),  # the case stays with the department, now signed for
     "return": (S.LISTED, "returned"),  # back on the problem list for the committee
     "approve": (S.AWAITING_FEEDBACK, "approved"),
+    # a stage reply: the case stays with the department, now held to its promised date
+    "approve_stage": (S.ASSIGNED, "promised"),
     "send_back": (S.ASSIGNED, "sent_back"),  # a new round for the same department
     "close": (S.CLOSED, "closed"),
     # attempt() rates "satisfied"; an unsatisfied rating reopens (see the rating test below).
     "rate": (S.CLOSED, "feedback"),
     "note": (None, "note"),
     "key_supervision": (None, "key_supervision"),
+    "reclassify": (None, "reclassified"),
 }
 
 
@@ -119,7 +138,8 @@ def case_in(status, world):
         )
         if status != S.ASSIGNED:
             assignment.signed_at = assignment.replied_at = now - datetime.timedelta(days=31)
-            assignment.reply_text, assignment.outcome = "已安装路灯46盏", "resolved"
+            assignment.reply_text, assignment.outcome = "正在安装路灯，已完成30盏", "in_progress"
+            assignment.expected_date = timezone.localdate() + datetime.timedelta(days=30)
         if status == S.AWAITING_FEEDBACK:
             assignment.approved_at = now - datetime.timedelta(days=30)
         assignment.save()
@@ -138,6 +158,7 @@ def attempt(case, action, actor, world):
         "sign": lambda: workflow.sign(case, actor),
         "return": lambda: workflow.return_case(case, actor, "不属于本单位职责"),
         "approve": lambda: workflow.approve(case, actor),
+        "approve_stage": lambda: workflow.approve_stage(case, actor),
         "send_back": lambda: workflow.send_back(case, actor, "答复不具体"),
         "close": lambda: workflow.close(case, actor),
         "rate": lambda: workflow.record_feedback(
@@ -145,6 +166,14 @@ def attempt(case, action, actor, world):
         ),
         "note": lambda: workflow.add_note(case, actor, "已电话回访企业"),
         "key_supervision": lambda: workflow.set_key_supervision(case, actor, True, "企业融资难"),
+        "reclassify": lambda: workflow.reclassify(
+            case,
+            actor,
+            category=Category.objects.get(name="基础设施与安全"),
+            kind=case.kind,
+            title="园区道路夜间照明不足",
+            description=case.description,
+        ),
     }
     return calls[action]()
 
@@ -194,14 +223,23 @@ def assert_aftermath(action, case, round_before, world):
         assert Assignment.objects.get(pk=round_before.pk).returned_at is not None
     elif action == "approve":
         assert current == round_before and current.approved_at is not None
+    elif action == "approve_stage":
+        assert Assignment.objects.get(pk=round_before.pk).approved_at is not None
+        assert current.round == round_before.round + 1 and current.is_promise
+        assert current.due_at == deadlines.end_of_day(round_before.expected_date)
+        assert current.signed_at == round_before.signed_at  # no second signature
     elif action == "send_back":
         assert current.round == round_before.round + 1
         assert current.lead_department == round_before.lead_department
         assert current.supervision == Assignment.Supervision.CONTINUED
+        assert current.signed_at == round_before.signed_at  # no second signature
     elif action == "rate":
         assert case.feedback.get().rating == "satisfied"
     elif action == "key_supervision":
         assert case.key_supervised
+    elif action == "reclassify":
+        assert (case.category.name, case.title) == ("基础设施与安全", "园区道路夜间照明不足")
+        assert case.original_title == "园区道路照明不足"  # the submitter's words are kept
 
 
 @pytest.mark.django_db
@@ -230,7 +268,8 @@ def test_a_rating_closes_the_case_unless_the_submitter_is_unsatisfied(world, rat
         assert second.round == first.round + 1
         assert second.lead_department == first.lead_department
         assert second.supervision == Assignment.Supervision.CONTINUED
-        assert second.signed_at is None and second.due_at > timezone.now()
+        assert second.signed_at == first.signed_at  # signed for once: no second 签收
+        assert second.due_at > timezone.now()
 
 
 @pytest.mark.django_db
@@ -254,7 +293,10 @@ def test_the_whole_loop_with_a_send_back_and_an_unsatisfied_rating(world):
     second = case.current_assignment
     assert case.status == S.ASSIGNED and second.round == 2
     assert second.supervision == Assignment.Supervision.CONTINUED
-    case = workflow.sign(case, users[roles.HANDLER])
+    signed = Assignment.objects.get(pk=first.pk).signed_at
+    assert signed is not None and second.signed_at == signed  # the department took it on once
+    with pytest.raises(workflow.WorkflowError):  # already signed for
+        workflow.sign(case, users[roles.HANDLER])
     case = workflow.reply(case, users[roles.HANDLER], "已于11月20日全部安装完成", "resolved")
     case = workflow.approve(case, users[roles.COMMITTEE])
     assert case.status == S.AWAITING_FEEDBACK
@@ -262,7 +304,6 @@ def test_the_whole_loop_with_a_send_back_and_an_unsatisfied_rating(world):
     assert approved.is_public and "11月20日" in approved.public_text
     case = workflow.record_feedback(case, "unsatisfied", "还有一段没装")
     assert case.status == S.ASSIGNED and case.current_assignment.round == 3
-    case = workflow.sign(case, users[roles.HANDLER])
     case = workflow.reply(case, users[roles.HANDLER], "补装完成", "resolved")
     case = workflow.approve(case, users[roles.COMMITTEE])
     case = workflow.record_feedback(case, "basically_satisfied")

@@ -40,11 +40,12 @@ def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
     committee = admin_login(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/problems/")
     committee.get_by_role("link", name=case.reference).click()
-    act(
-        committee,
-        "交办",
-        lambda form: form.get_by_label("牵头承办单位").select_option(str(department.pk)),
-    )
+    def assign(form):
+        form.get_by_label("交办单位（选联工委）").select_option(str(department.committee_id))
+        form.get_by_label("牵头承办单位").select_option(str(department.pk))
+        form.get_by_label("交办意见").fill("请一周内修复并书面答复。")
+
+    act(committee, "交办", assign)
     expect(committee.locator(".case-status")).to_contain_text("承办单位办理中")
 
     handler = admin_login(browser, demo_site.url, "zjj")
