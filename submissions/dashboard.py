@@ -123,6 +123,11 @@ def dashboard_for_role(request, panels):
         panels.insert(0, WorkPanel(request))
 
 
+def most_overdue(days):
+    """最长逾期 N 天: the longest delay, in words."""
+    return f"{_('Most overdue (最长)')}{_('%(days)d days overdue') % {'days': days}}"
+
+
 def queue_link(user, name, **filters):
     """The queue's URL with these filters, or None when the user's menu does not offer it."""
     queue = next(q for q in QUEUES if q.name == name)
@@ -182,9 +187,7 @@ class SupervisionBoard(Component):
                 counts["overdue"],
                 queue_link(user, "claims", overdue="true", ordering="due"),
                 "overdue" if counts["overdue"] else "plain",
-                _("longest %(days)d days overdue") % {"days": board.days_overdue(oldest, now)}
-                if oldest
-                else "",
+                most_overdue(board.days_overdue(oldest, now)) if oldest else "",
             ),
             tile(
                 _("Unsatisfied / continued supervision (不满意/持续督办)"),
