@@ -4,6 +4,7 @@ sections a user gets follows their rights."""
 
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +47,14 @@ def work_sections(user):
         ]
     if user.has_perm(roles.ASSIGN):
         sections += [
-            (_("To assign (待交办)"), "problems", cases.filter(status=S.LISTED).order_by("pk")),
+            (
+                _("To assign (待交办)"),
+                "problems",
+                # Cases a department returned first, saying who returned them and why.
+                cases.filter(status=S.LISTED)
+                .annotate(**board.latest_return())
+                .order_by(F("returned_at").desc(nulls_last=True), "pk"),
+            ),
             (
                 _("Replies to review (待审核答复)"),
                 "review",
@@ -105,7 +113,10 @@ class WorkPanel(Component):
             items = list(cases[: LIMIT + 1])
             more, items = len(items) > LIMIT, items[:LIMIT]
             for case in items:
-                case.shown_title = roles.reader_mask(user, case)(case.title)
+                shown = roles.reader_mask(user, case)
+                case.shown_title = shown(case.title)
+                if getattr(case, "returned_by", None):
+                    case.shown_return_reason = shown(case.return_reason)
                 if case.status == S.ASSIGNED and case.current_assignment:
                     case.band = due_band(case.current_assignment)
             rows.append({"title": title, "queue": f"{queue}:index", "cases": items, "more": more})
@@ -159,16 +170,16 @@ class SupervisionBoard(Component):
             return {"label": label, "count": count, "url": url, "level": level, "detail": detail}
 
         tiles = [
-            tile(_("To assign (待交办)"), counts["problems"], queue_link(user, "problems")),
+            tile(_("To assign (待交办)"), counts.get("problems"), queue_link(user, "problems")),
             tile(
                 _("Returned (已退回)"),
-                counts["returned"],
+                counts.get("returned"),
                 queue_link(user, "returned"),
-                "soon" if counts["returned"] else "plain",
+                "soon" if counts.get("returned") else "plain",
             ),
             tile(
                 _("Extension requests (待审批延期)"),
-                counts["extensions"],
+                counts.get("extensions"),
                 queue_link(user, "extensions"),
             ),
             tile(
@@ -178,25 +189,25 @@ class SupervisionBoard(Component):
             ),
             tile(
                 _("Due soon (即将到期)"),
-                counts["due_soon"],
+                counts.get("due_soon"),
                 queue_link(user, "claims", due_soon="true", ordering="due"),
-                "soon" if counts["due_soon"] else "plain",
+                "soon" if counts.get("due_soon") else "plain",
             ),
             tile(
                 _("Overdue"),
-                counts["overdue"],
+                counts.get("overdue"),
                 queue_link(user, "claims", overdue="true", ordering="due"),
-                "overdue" if counts["overdue"] else "plain",
+                "overdue" if counts.get("overdue") else "plain",
                 most_overdue(board.days_overdue(oldest, now)) if oldest else "",
             ),
             tile(
                 _("Unsatisfied / continued supervision (不满意/持续督办)"),
-                counts["continued"],
+                counts.get("continued"),
                 queue_link(user, "supervision", reason=["unsatisfied", "sent_back"]),
             ),
             tile(
                 _("Key supervised issue"),
-                counts["key"],
+                counts.get("key"),
                 queue_link(user, "supervision", reason="key"),
             ),
         ]
