@@ -5,7 +5,7 @@ only their department's cases whatever queue or URL they open.
 """
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from portal.columns import AbsoluteDateColumn
-from submissions import roles
-from submissions.models import Assignment, Case, Category, Department
+from submissions import board, roles
+from submissions.models import Case, Category, Department
 
 S = Case.Status
 
@@ -57,20 +57,61 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset.overdue() if value else queryset.not_overdue()
 
 
+def where(queryset, condition, value):
+    """The cases meeting condition for a yes, the others for a no."""
+    return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+class ClaimFilterSet(CaseFilterSet):
+    """The claim list's lights, so the board's counts can link to exactly what they count."""
+
+    due_soon = django_filters.BooleanFilter(
+        label=_("Due soon (即将到期)"),
+        method=lambda queryset, name, value: where(queryset, board.due_soon(), value),
+    )
+    signed = django_filters.BooleanFilter(
+        label=_("Signed for (已签收)"),
+        method=lambda queryset, name, value: where(queryset, board.signed(), value),
+    )
+
+    class Meta(CaseFilterSet.Meta):
+        pass
+
+
+class SupervisionFilterSet(ClaimFilterSet):
+    reason = django_filters.MultipleChoiceFilter(
+        label=_("Why supervised (督办原因)"),
+        choices=[(reason.code, reason.name) for reason in board.REASONS],
+        method="filter_reason",
+    )
+
+    class Meta(ClaimFilterSet.Meta):
+        pass
+
+    def filter_reason(self, queryset, name, value):
+        return queryset.filter(board.supervision_condition(codes=value)) if value else queryset
+
+
 def due_band(assignment, now=None):
-    """(level, label) for the claim list: on time, due within 2 days, or overdue. The label
-    says it in words too, so colour is never the only signal."""
+    """(level, label) for the claim list: on time, due soon (board.due_soon_cutoff), or overdue.
+    The label says it in words too, so colour is never the only signal."""
     now = now or timezone.now()
     days = (timezone.localtime(assignment.due_at).date() - timezone.localtime(now).date()).days
     if assignment.due_at < now:
-        return "overdue", _("%(days)d days overdue") % {"days": max(1, -days)}
-    if days <= 2:
+        late = board.days_overdue(assignment.due_at, now)
+        return "overdue", _("%(days)d days overdue") % {"days": late}
+    if assignment.due_at <= board.due_soon_cutoff(now):
         return "soon", _("Due in %(days)d days") % {"days": days} if days else _("Due today")
     return "ok", _("%(days)d days left") % {"days": days}
 
 
 class DueColumn(Column):
+    """The current round's deadline as a band in colour and words; sortable by the deadline."""
+
     cell_template_name = "submissions/admin/due_cell.html"
+
+    def __init__(self, name="due", label=None, **kwargs):
+        super().__init__(name, label=label or _("Reply due"), sort_key="due", **kwargs)
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
@@ -92,6 +133,45 @@ class ReaderTextColumn(Column):
         return context
 
 
+class SignedColumn(Column):
+    """签收: the date the department signed for the current round, or "待签收" in words."""
+
+    cell_template_name = "submissions/admin/signed_cell.html"
+
+    def __init__(self, name="signed", label=None, **kwargs):
+        super().__init__(name, label=label or _("Signed for"), sort_key="signed", **kwargs)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        assignment = instance.current_assignment
+        context["signed_at"] = assignment.signed_at if assignment else None
+        return context
+
+
+class ReasonsColumn(Column):
+    """Why the case is under supervision (board.supervision_reasons), each reason in words."""
+
+    cell_template_name = "submissions/admin/reasons_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["reasons"] = board.supervision_reasons(instance)
+        return context
+
+
+# Sort keys of the queues' columns: the fields they order by (then the newest case first, so
+# pages of equal deadlines keep a stable order).
+SORTS = {
+    "due": ["current_assignment__due_at"],
+    "signed": ["current_assignment__signed_at"],
+    "requested": ["current_assignment__extension_until"],
+    "returned": ["returned_at"],
+    # A reference is <prefix>-<year>-<sequence>: sorting its text would put 10000 before
+    # 9999, so "by reference" means by year, then sequence.
+    "reference": ["year", "sequence", "station_id"],
+}
+
+
 class QueueIndexView(IndexView):
     queue = None
 
@@ -100,15 +180,14 @@ class QueueIndexView(IndexView):
         return self.queue.menu_label
 
     def order_queryset(self, queryset):
-        # A reference is <prefix>-<year>-<sequence>: sorting its text would put 10000 before
-        # 9999, so "by reference" means by year, then sequence.
-        if self.ordering in ("reference", "-reference"):
+        key = self.ordering.lstrip("-") if isinstance(self.ordering, str) else None
+        if key in SORTS:
             sign = "-" if self.ordering.startswith("-") else ""
-            return queryset.order_by(f"{sign}year", f"{sign}sequence", f"{sign}station_id")
+            return queryset.order_by(*(f"{sign}{field}" for field in SORTS[key]), "-pk")
         return super().order_queryset(queryset)
 
     def get_base_queryset(self):
-        queryset = self.queue.cases(self.request.user)
+        queryset = self.queue.annotate(self.queue.cases(self.request.user))
         return queryset.select_related(
             "category", "enterprise", "current_assignment__lead_department"
         )
@@ -175,9 +254,20 @@ class CaseQueue(ModelViewSet):
         ]
 
     @classmethod
-    def cases(cls, user):
+    def condition(cls, now):
+        """The Q a visible case meets to be in this queue; None lists every visible case."""
+        return Q(status__in=cls.statuses) if cls.statuses else None
+
+    @classmethod
+    def cases(cls, user, now=None):
         queryset = Case.objects.visible_to(user)
-        return queryset.filter(status__in=cls.statuses) if cls.statuses else queryset
+        condition = cls.condition(now or timezone.now())
+        return queryset if condition is None else queryset.filter(condition)
+
+    @classmethod
+    def annotate(cls, queryset):
+        """What the queue's columns read beyond the case and its current round."""
+        return queryset
 
     @classmethod
     def is_shown_to(cls, user):
@@ -199,22 +289,77 @@ class CaseQueue(ModelViewSet):
 
             def render_component(self, request):
                 component = super().render_component(request)
-                component.label = f"{component.label} ({queue.count(request.user)})"
+                count = counts_for(request)[queue.name]
+                component.label = f"{component.label} ({count})"
                 return component
 
         return QueueMenuItem
 
 
+def lead_department_column():
+    return Column(
+        "department",
+        label=_("Lead department"),
+        accessor=lambda c: c.current_assignment.lead_department.name,
+    )
+
+
 class ClaimQueue(CaseQueue):
+    filterset_class = ClaimFilterSet
+
     def columns(self):
         return super().columns()[:3] + [
-            Column(
-                "department",
-                label=_("Lead department"),
-                accessor=lambda c: c.current_assignment.lead_department.name,
-            ),
-            DueColumn("due", label=_("Reply due")),
+            lead_department_column(),
+            SignedColumn(),
+            DueColumn(),
             Column("rounds", label=_("Round"), accessor=lambda c: c.current_assignment.round),
+        ]
+
+
+class ReturnedQueue(CaseQueue):
+    """已退回: back on the problem list because the department returned it, with who, when
+    and why, for the committee to assign it anew."""
+
+    @classmethod
+    def condition(cls, now):
+        return board.returned()
+
+    @classmethod
+    def annotate(cls, queryset):
+        return queryset.annotate(**board.latest_return())
+
+    def columns(self):
+        return super().columns()[:3] + [
+            Column("returned_by", label=_("Returned by (退回单位)")),
+            AbsoluteDateColumn("returned_at", label=_("returned at"), sort_key="returned"),
+            ReaderTextColumn("return_reason", label=_("reason for returning")),
+        ]
+
+
+class ExtensionQueue(CaseQueue):
+    """待审批延期: rounds whose department asked for more time, awaiting the decision."""
+
+    filterset_class = ClaimFilterSet
+
+    @classmethod
+    def condition(cls, now):
+        return board.awaiting_extension()
+
+    def columns(self):
+        return super().columns()[:2] + [
+            lead_department_column(),
+            AbsoluteDateColumn(
+                "requested",
+                label=_("extension requested until"),
+                accessor="current_assignment.extension_until",
+                sort_key="requested",
+            ),
+            ReaderTextColumn(
+                "extension_reason",
+                label=_("reason for the extension"),
+                accessor="current_assignment.extension_reason",
+            ),
+            DueColumn(label=_("Current deadline (当前期限)")),
         ]
 
 
@@ -232,20 +377,40 @@ def queue(name, label, statuses=(), rights=None, base=CaseQueue, **extra):
 
 
 class SupervisionQueue(ClaimQueue):
+    """持续督办: cases with their department that are overdue, under continued supervision or
+    key supervised, each with its reasons (board.REASONS)."""
+
+    filterset_class = SupervisionFilterSet
+
     @classmethod
-    def cases(cls, user):
-        continued = Q(current_assignment__supervision=Assignment.Supervision.CONTINUED) | Q(
-            key_supervised=True
-        )
-        cases = Case.objects.visible_to(user).filter(status=S.ASSIGNED)
-        return cases.filter(continued | Q(pk__in=cases.overdue().values("pk")))
+    def condition(cls, now):
+        return board.supervision_condition(now)
+
+    @classmethod
+    def annotate(cls, queryset):
+        return board.with_reasons(queryset)
+
+    def columns(self):
+        return super().columns()[:3] + [
+            lead_department_column(),
+            ReasonsColumn("reasons", label=_("Why supervised (督办原因)")),
+            DueColumn(),
+            Column("rounds", label=_("Round"), accessor=lambda c: c.current_assignment.round),
+        ]
 
 
 SCREENING = {roles.SCREEN, roles.ASSIGN}  # the station and the committee
 QUEUES = [
     queue("intake", _("Intake (待受理)"), [S.SUBMITTED], SCREENING),
     queue("problems", _("Problem list (问题清单)"), [S.LISTED], SCREENING),
+    queue("returned", _("Returned (已退回)"), base=ReturnedQueue, rights=SCREENING),
     queue("claims", _("Claim list (认领清单)"), [S.ASSIGNED], base=ClaimQueue),
+    queue(
+        "extensions",
+        _("Extension requests (待审批延期)"),
+        base=ExtensionQueue,
+        rights=SCREENING,
+    ),
     queue("review", _("Replies to review (待审核答复)"), [S.REPLIED], {roles.ASSIGN}),
     queue("feedback", _("Awaiting feedback (待评价)"), [S.AWAITING_FEEDBACK], SCREENING),
     queue(
@@ -258,6 +423,36 @@ QUEUES = [
     queue("closed", _("Closed (已销号)"), [S.CLOSED], {roles.SEE_ALL, roles.SEE_ADDRESSED}),
     queue("all", _("All cases"), rights={roles.SEE_ALL, roles.SEE_ADDRESSED}),
 ]
+
+
+def counts_for(request, now=None):
+    """{queue name: cases} for every queue the user's menu shows, and for those who see the
+    supervision board its other figures (board.board_counts) too: one aggregate query, made
+    once per request whether the menu, the queue panel or the board asks first."""
+    if (memo := getattr(request, "_case_counts", None)) is not None:
+        return memo
+    user, now = request.user, now or timezone.now()
+    aggregates = {}
+    for queue in QUEUES:
+        if queue.is_shown_to(user):
+            condition = queue.condition(now)
+            counted = Count("pk") if condition is None else Count("pk", filter=condition)
+            aggregates[queue.name] = counted
+    if board_is_shown_to(user):
+        aggregates |= board.board_counts(now)
+    counts = Case.objects.visible_to(user).aggregate(**aggregates) if aggregates else {}
+    request._case_counts = counts
+    return counts
+
+
+def board_is_shown_to(user):
+    """The supervision board oversees every case: for those who see them all and act on them,
+    the committee and the station; never a department's handler or a deputy."""
+    return (
+        user.has_perm("submissions.view_case")
+        and user.has_perm(roles.SEE_ALL)
+        and (user.has_perm(roles.ASSIGN) or user.has_perm(roles.SCREEN))
+    )
 
 
 class CasesGroup(ModelViewSetGroup):

@@ -21,6 +21,7 @@ by the tests that read them.
 """
 
 import csv
+import datetime
 import html
 import io
 import itertools
@@ -275,6 +276,13 @@ def build_world():
     )
     case = workflow.return_case(case, users["handler_a"], "不属于本单位职责。")
     workflow.assign(case, committee, dept_b, committee_body)
+    # The supervision board's queues: B returns a case that stays on the problem list (已退回,
+    # its reason in the list), A asks for more time (待审批延期); neither for the other's eyes.
+    case = assigned(new("returned_by_b_listed", "乙局退回待交办"), dept_b, signed=False)
+    workflow.return_case(case, users["handler_b"], "乙局认为不属本单位职责。")
+    case = assigned(new("extension_asked_a", "甲局申请延期", {"handler_a"}), dept_a)
+    later = case.current_assignment.due_at.date() + datetime.timedelta(days=10)
+    workflow.request_extension(case, users["handler_a"], later, "甲局需要招标。")
     # Cases addressed to a deputy through their QR code; the deputy adds notes.
     case = new("deputy_1_submitted", "代表一收到", {"deputy_1"}, deputy=deputy_1)
     workflow.add_note(case, users["deputy_1"], "已电话联系企业。")
@@ -649,6 +657,9 @@ def queries(pattern, w):
         # Filtering by any department must not widen the role's scoped queryset.
         for key, department in w.departments.items():
             out.append((f"?department={key}", f"department={department.pk}"))
+        # The board's links: its lights, reasons and sorting by deadline.
+        lights = "overdue=true&due_soon=false&signed=false&reason=overdue&ordering=due"
+        out.append((f"?{lights}", lights))
     if name == "submissions_report":
         out += [
             ("?format=xlsx", "format=xlsx"),

@@ -30,7 +30,7 @@ def dashboard(user):
 
 def section(html, title):
     """The work panel's section with this title, up to the next section."""
-    start = html.index(title)
+    start = html.index(title, html.index('id="work-panel-title"'))
     end = html.find("work-panel__section", start + 1)
     return html[start : end if end > 0 else len(html)]
 

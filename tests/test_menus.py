@@ -16,7 +16,8 @@ EXPECTED = {
         "/admin/cases/ledgers/",
     },
     roles.STAFF: {
-        *(QUEUES.format(q) for q in ("intake", "problems", "claims", "feedback")),
+        *(QUEUES.format(q) for q in ("intake", "problems", "returned", "claims", "extensions")),
+        QUEUES.format("feedback"),
         *(QUEUES.format(q) for q in ("supervision", "closed", "all")),
         "/admin/cases/record/",
         "/admin/cases/batch/",
@@ -30,7 +31,8 @@ EXPECTED = {
         *(f"/admin/visits/{v}/" for v in ("visit", "team", "campaign", "plan")),
     },
     roles.COMMITTEE: {
-        *(QUEUES.format(q) for q in ("intake", "problems", "claims", "review", "feedback")),
+        *(QUEUES.format(q) for q in ("intake", "problems", "returned", "claims", "extensions")),
+        *(QUEUES.format(q) for q in ("review", "feedback")),
         *(QUEUES.format(q) for q in ("supervision", "closed", "all")),
         "/admin/cases/bulk/",
         "/admin/cases/ledgers/",
