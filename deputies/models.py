@@ -98,6 +98,22 @@ class Station(QRCodeHolder):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("How many days past its deadline a department may ask to reply."),
     )
+    # The department assessment (考核通报) marks a department red below these.
+    target_on_time_rate = models.DecimalField(
+        _("target on-time reply rate (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=92,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    target_satisfied_rate = models.DecimalField(
+        _("target satisfaction rate (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=85,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Share of ratings that are 满意, in the department assessment."),
+    )
 
     class Meta:
         verbose_name = _("station")

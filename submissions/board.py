@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from submissions.deadlines import end_of_day
@@ -116,6 +117,22 @@ def rated_unsatisfied():
     )
 
 
+def promised():
+    """With a department that promised a date in an approved stage reply (承诺事项)."""
+    return with_department() & Q(**{f"{CURRENT}supervision": Assignment.Supervision.PROMISE})
+
+
+def _promise_label(case, now):
+    current = case.current_assignment
+    if current.supervision != Assignment.Supervision.PROMISE:
+        return None
+    if current.due_at < now:
+        return _("Promise date passed (承诺到期)")
+    return _("Promised by %(date)s") % {
+        "date": date_format(timezone.localtime(current.due_at).date(), "MONTH_DAY_FORMAT")
+    }
+
+
 def key_supervised():
     return with_department() & Q(key_supervised=True)
 
@@ -186,8 +203,12 @@ REASONS = [
         lambda now: key_supervised(),
         lambda case, now: _("Key supervised issue") if case.key_supervised else None,
     ),
-    # A further reason joins here, e.g. "promise_due" (承诺到期: the date of an approved stage
-    # reply has passed): its condition and its label, nothing else to change.
+    Reason(
+        "promise",
+        _("Promise (承诺事项)"),
+        lambda now: promised(),
+        _promise_label,
+    ),
 ]
 REASON_CODES = [reason.code for reason in REASONS]
 

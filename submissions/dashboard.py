@@ -136,7 +136,8 @@ def dashboard_for_role(request, panels):
 
 def most_overdue(days):
     """最长逾期 N 天: the longest delay, in words."""
-    return f"{_('Most overdue (最长)')}{_('%(days)d days overdue') % {'days': days}}"
+    longest = _("Most overdue (最长)")
+    return longest + _("%(days)d days overdue") % {"days": days}
 
 
 def queue_link(user, name, **filters):

@@ -16,7 +16,8 @@ went, how their submitters rated the replies.
 - A rating judges one reply: it counts for the department whose round was approved last before it.
 - Satisfaction: 满意率 = 满意 / ratings; 基本满意率 = (满意 + 基本满意) / ratings;
   首次满意率 = cases whose first rating was 满意 or 基本满意 / cases rated.
-- Repeat cases (重复件): cases merged into another case as the same matter.
+- Repeat cases (重复件): cases merged into another case as the same matter. A department's
+  reworked rounds (重办) are those under continued supervision: sent back or rated unsatisfied.
 - Outcomes (A–D): the approved replies by their outcome code; a stage reply (B or C approved as
   a promise) counts, and so does the completion report that follows it.
 """
@@ -60,6 +61,7 @@ ROUND_COUNTS = (
     "overdue",
     "extension_requested",
     "extended",
+    "reworked",
 )
 OUTCOMES = tuple(Assignment.Outcome.values)
 RATING_COUNTS = ("rated", "satisfied", "good", "unsatisfied", "follow_up")
@@ -134,7 +136,7 @@ def compute(start, end, now=None, by_month=True):
         if c.is_active or by_category[c.pk]["received"]
     ]
     departments = [
-        {"name": d.name, "department": d, **_figures(by_department[d.pk])}
+        {"name": d.name, "pk": d.pk, **_figures(by_department[d.pk])}
         for d in Department.objects.order_by("name")  # a few dozen; one query whatever the data
         if d.pk in by_department
     ]
@@ -191,6 +193,7 @@ def _figures(c):
         "return_rate": rate(c["returned"], c["rounds"]),
         "extended": c["extended"],
         "extension_rate": rate(c["extended"], c["rounds"]),
+        "reworked": c["reworked"],
         "average_reply_days": None if reply_days is None else round(reply_days, 1),
         "rated": c["rated"],
         "rated_follow_up": c["follow_up"],
@@ -274,6 +277,7 @@ def _round_rows(start, end, now):
             overdue=Count("pk", filter=overdue_round(now)),
             extension_requested=Count("pk", filter=Q(extension_until__isnull=False)),
             extended=Count("pk", filter=Q(extension_granted=True)),
+            reworked=Count("pk", filter=Q(supervision=Assignment.Supervision.CONTINUED)),
             **{
                 outcome: Count("pk", filter=Q(approved_at__isnull=False, outcome=outcome))
                 for outcome in OUTCOMES

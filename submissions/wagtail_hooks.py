@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
-from submissions import admin_views, bulk, dashboard, roles  # noqa: F401 (dashboard: hooks)
+from submissions import admin_views, assessment_views, bulk, dashboard, roles  # noqa: F401 (dashboard: hooks)
 from submissions.models import CalendarOverride, Category
 from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 
@@ -64,6 +64,11 @@ def register_case_urls():
         path("cases/photos/<int:pk>/", admin_views.case_photo, name="submissions_photo"),
         path("cases/ledgers/", admin_views.ledger_index, name="submissions_ledgers"),
         path("cases/report/", admin_views.director_report, name="submissions_report"),
+        path(
+            "cases/assessment/",
+            assessment_views.assessment_page,
+            name="submissions_assessment",
+        ),
         path("cases/ledgers/<str:kind>.xlsx", admin_views.ledger_export, name="submissions_ledger"),
         path("cases/replies/<int:pk>/", admin_views.reply_document, name="submissions_reply_doc"),
         path("cases/notes/<int:pk>/", admin_views.note_attachment, name="submissions_note_file"),
@@ -101,6 +106,17 @@ def register_ledger_menu_item():
         "submissions.view_case",
         icon_name="download",
         order=160,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_assessment_menu_item():
+    return PermissionMenuItem(
+        _("Department assessment"),
+        reverse("submissions_assessment"),
+        "submissions.view_department",
+        icon_name="tasks",
+        order=175,
     )
 
 

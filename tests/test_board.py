@@ -93,6 +93,10 @@ def build_world():
     case = assigned("c_extension_granted", c)
     workflow.request_extension(case, users["handler_c"], later, "等待汛期结束。")
     workflow.decide_extension(case, committee, True)
+    case = workflow.reply(
+        assigned("c_promise", c), users["handler_c"], "正在施工", "in_progress", later
+    )
+    workflow.approve_stage(case, committee)  # a promise: supervised until its report
     # Closed, and the case of an unsatisfied first round that ended satisfied: not supervised.
     case = workflow.reply(assigned("closed", c), users["handler_c"], "已完成", "resolved")
     workflow.record_feedback(workflow.approve(case, committee), "satisfied")
@@ -156,10 +160,18 @@ EXPECTED_QUEUES = {
         "b_sent_back",
         "c_key_late",
         "c_extension_granted",
+        "c_promise",
     },
     "extensions": {"a_extension"},
     "review": {"c_replied"},
-    "supervision": {"a_unsigned_late", "b_late", "b_unsatisfied", "b_sent_back", "c_key_late"},
+    "supervision": {
+        "a_unsigned_late",
+        "b_late",
+        "b_unsatisfied",
+        "b_sent_back",
+        "c_key_late",
+        "c_promise",
+    },
     "closed": {"closed"},
 }
 
@@ -176,14 +188,21 @@ def test_the_reasons_for_supervision_say_why_in_words(w):
     cases = board.with_reasons(QUEUE["supervision"].cases(committee))
     key_of = {case.pk: key for key, case in w["cases"].items()}
     reasons = {key_of[case.pk]: board.supervision_reasons(case) for case in cases}
+    promised = timezone.localdate() + datetime.timedelta(days=20)
     assert reasons == {
         "a_unsigned_late": [("overdue", "逾期 3 天")],
         "b_late": [("overdue", "逾期 1 天")],
         "b_unsatisfied": [("unsatisfied", "不满意")],
         "b_sent_back": [("sent_back", reasons["b_sent_back"][0][1])],
         "c_key_late": [("overdue", "逾期 5 天"), ("key", "重点督办")],
+        "c_promise": [("promise", f"承诺事项（{promised.month}月{promised.day}日前办结）")],
     }
     assert "答复退回重办" in reasons["b_sent_back"][0][1]
+    # Once the promised date has passed: overdue, and said to be a promise broken.
+    later = timezone.now() + datetime.timedelta(days=40)
+    promise = board.with_reasons(Case.objects.filter(pk=w["cases"]["c_promise"].pk)).get()
+    assert [code for code, _ in board.supervision_reasons(promise, later)] == ["overdue", "promise"]
+    assert board.supervision_reasons(promise, later)[1][1] == "承诺到期"
     # Without the annotation the function reads the rating itself, with the same answer.
     plain = Case.objects.get(pk=w["cases"]["b_unsatisfied"].pk)
     assert board.supervision_reasons(plain) == [("unsatisfied", "不满意")]
@@ -215,10 +234,12 @@ def test_the_departments_figures_counted_by_hand(w):
     table = {row["name"]: tuple(row[column] for column in columns) for row in rows}
     assert table == {
         "住建": (1, 3, 1, 1, 3, 1),
-        # the returned-then-reassigned case and the two second rounds wait to be signed for
-        "城管": (3, 1, 0, 1, 1, 0),
-        # the replied case is with the committee, the closed one with nobody
-        "交通": (1, 1, 0, 1, 5, 0),
+        # the returned-then-reassigned case waits to be signed for; the two second rounds keep
+        # the first round's signature
+        "城管": (1, 3, 0, 1, 1, 0),
+        # the replied case is with the committee, the closed one with nobody; the promise is
+        # in hand
+        "交通": (1, 2, 0, 1, 5, 0),
     }
     assert rows[0]["name"] == "住建"  # one overdue each: the one with a case due soon first
 
@@ -478,7 +499,7 @@ def test_admin_pages_cost_the_same_queries_with_3_and_30_more_cases(w):
     # Measured: 23 on the dashboard, 14 on the claim list (22 before the counts were one query).
     assert many["/admin/"][0] <= 23, many["/admin/"][0]
     assert many["/admin/cases/claims/"][0] <= 14, many["/admin/cases/claims/"][0]
-    # ...and the counts shown are right: 10 + 30 cases on the claim list.
-    assert menu_label(many["/admin/cases/claims/"][1], "/admin/cases/claims/") == "认领清单 (40)"
+    # ...and the counts shown are right: 11 + 30 cases on the claim list.
+    assert menu_label(many["/admin/cases/claims/"][1], "/admin/cases/claims/") == "认领清单 (41)"
     # 1 in the world, then cases 0 of the three and 0, 4, ..., 24 of the 27 asked for time
     assert menu_label(many["/admin/"][1], "/admin/cases/extensions/") == "待审批延期 (9)"

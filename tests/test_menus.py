@@ -37,6 +37,7 @@ EXPECTED = {
         "/admin/cases/bulk/",
         "/admin/cases/ledgers/",
         "/admin/cases/report/",
+        "/admin/cases/assessment/",
         "/admin/deputies/posters/",
         "/admin/notifications/",
         "/admin/snippets/deputies/deputy/",

@@ -167,3 +167,94 @@ def _query(path):
     from urllib.parse import parse_qsl
 
     return parse_qsl(urlsplit(path).query)
+
+
+def section(html, marker, end="</table>"):
+    """The part of a page from marker to the end of its table (or the given end)."""
+    assert marker in html, marker
+    return html.split(marker, 1)[1].split(end, 1)[0]
+
+
+def test_replay_two_a_wrong_department_an_extension_a_send_back_and_an_unsatisfied_rating(
+    people,
+):
+    p = people
+    other = DepartmentFactory(name="县卫健委", committee=p["committee_org"])
+    assisting = DepartmentFactory(name="县交通局", committee=p["committee_org"])
+    wrong_handler = make_user("wrong", roles.HANDLER, department=other)
+    committee = login(p["committee"])
+    response = Client().post("/submit/", form_data(title="园区北门路灯不亮"))
+    case = act(login(p["staff"]), Case.objects.get(), "accept")
+
+    # 1. Assigned to the wrong department, which returns it: the committee sees it flagged.
+    case = act(committee, case, "assign", committee=p["committee_org"].pk, department=other.pk)
+    case = act(login(wrong_handler), case, "return", reason="路灯不属本单位职责，应由住建部门办理")
+    assert messages_to(K.CASE_RETURNED, case)
+    board = committee.get("/admin/").content.decode()
+    assert "已退回" in section(board, "board-tiles", "</ul>")
+    returned = committee.get("/admin/cases/returned/").content.decode()
+    assert case.reference in returned and "应由住建部门办理" in returned and "县卫健委" in returned
+
+    # 2. Reassigned with an assisting department: still the first handling round.
+    case = act(
+        committee,
+        case,
+        "assign",
+        committee=p["committee_org"].pk,
+        department=p["department"].pk,
+        assisting=assisting.pk,
+        instructions="请会同县交通局办理",
+    )
+    assert case.current_assignment.handling_round == 1
+    handler = login(p["handler"])
+    case = act(handler, case, "sign")
+
+    # 3. An extension request: the committee sees it and decides.
+    deadline = timezone.localtime(case.current_assignment.due_at).date()
+    until = deadline + datetime.timedelta(days=10)
+    case = act(handler, case, "request_extension", until=until.isoformat(), reason="需采购灯具")
+    assert messages_to(K.EXTENSION_REQUESTED, case)
+    waiting = committee.get("/admin/cases/extensions/").content.decode()
+    assert case.reference in waiting and "需采购灯具" in waiting
+    case = act(committee, case, "decide_extension", decision="grant", note="同意")
+    assert case.current_assignment.due_at == deadlines.end_of_day(until)
+    assert case.reference not in committee.get("/admin/cases/extensions/").content.decode()
+
+    # 4. A reply sent back: the same department, no second 签收, the helper kept.
+    case = act(handler, case, "reply", text="已报修", outcome="resolved")
+    case = act(committee, case, "send_back", reason="请写明修复时间")
+    second = case.current_assignment
+    assert second.lead_department == p["department"] and second.signed_at is not None
+    assert list(second.assisting_departments.all()) == [assisting]
+    assert second.instructions == "请会同县交通局办理"
+
+    # 5. Replied, approved, rated unsatisfied by the submitter: continued supervision.
+    case = act(handler, case, "reply", text="已于本周修复", outcome="resolved")
+    case = act(committee, case, "approve")
+    replied = messages_to(K.CASE_REPLIED, case)[-1]
+    tracker = path_of(re.search(r"https?://\S+", replied.body).group(0))
+    Client().post(
+        tracker, {"rating": "unsatisfied", "comment": "仍有两盏不亮", **dict(_query(tracker))}
+    )
+    case.refresh_from_db()
+    third = case.current_assignment
+    assert third.supervision == Assignment.Supervision.CONTINUED and third.signed_at is not None
+    assert messages_to(K.CASE_UNSATISFIED, case) and messages_to(K.CASE_REOPENED, case)
+    supervision = committee.get("/admin/cases/supervision/").content.decode()
+    assert case.reference in supervision and "不满意" in section(
+        supervision, case.reference, "</tr>"
+    )
+
+    # 6. Its deadline passes: red, with the days, on the board and in the lists.
+    Assignment.objects.filter(pk=third.pk).update(
+        due_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    supervision = committee.get("/admin/cases/supervision/").content.decode()
+    row = section(supervision, case.reference, "</tr>")
+    assert "逾期3天" in row.replace(" ", "") and "不满意" in row
+    board = committee.get("/admin/").content.decode()
+    department_row = section(board, f'data-department="{p["department"].pk}"', "</tr>")
+    assert "due-band--overdue" in department_row and "逾期3天" in department_row.replace(" ", "")
+    claims = committee.get("/admin/cases/claims/?overdue=true").content.decode()
+    assert case.reference in claims and "due-band--overdue" in claims
+    assert response.status_code == 302

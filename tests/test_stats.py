@@ -61,7 +61,8 @@ def replied(case, p):
         case = workflow.accept(case, p.staff)
     if case.status == Case.Status.LISTED:
         case = workflow.assign(case, p.committee, p.department)
-    workflow.sign(case, p.handler)
+    if not case.current_assignment.signed_at:  # a later round keeps the first signature
+        workflow.sign(case, p.handler)
     return workflow.reply(case, p.handler, "已办理", "resolved")
 
 

@@ -33,11 +33,12 @@ def test_the_committee_assigns_and_the_handler_finds_it_in_my_messages(demo_site
 
     committee = admin_login(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/{case.pk}/")
-    act(
-        committee,
-        "交办",
-        lambda form: form.get_by_label("牵头承办单位").select_option(str(department.pk)),
-    )
+
+    def assign(form):
+        form.get_by_label("交办单位（选联工委）").select_option(str(department.committee_id))
+        form.get_by_label("牵头承办单位").select_option(str(department.pk))
+
+    act(committee, "交办", assign)
 
     handler.goto(f"{demo_site.url}/admin/")
     panel = handler.locator(".my-messages")
