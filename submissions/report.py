@@ -1,23 +1,21 @@
 """The director's-meeting report (主任会议报告): the period's figures (submissions/metrics.py), by
-category and by department, and the overdue and unsatisfied cases with their history."""
+category and by department, and the attention list: every case under supervision now, each with
+the reasons it is there (board.py: 逾期 N 天, 不满意, 答复退回重办, 重点督办, 承诺事项)."""
 
-from django.db.models import Q
-
-from submissions import metrics
-from submissions.models import Case, Feedback
+from submissions import board, metrics
+from submissions.models import Case
 
 
 def build(start, end):
     figures = metrics.compute(start, end, by_month=False)
-    _begin, finish = metrics.period_bounds(start, end)
-    figures["attention"] = (
-        Case.objects.filter(
-            Q(pk__in=Case.objects.overdue(figures["now"]).values("pk"))
-            | Q(feedback__rating=Feedback.Rating.UNSATISFIED, feedback__created_at__lt=finish)
-        )
-        .distinct()
+    now = figures["now"]
+    attention = list(
+        board.with_reasons(Case.objects.filter(board.supervision_condition(now)))
         .select_related("current_assignment__lead_department")
         .prefetch_related("assignments__lead_department")
-        .order_by("reference")
+        .order_by("current_assignment__due_at", "pk")
     )
+    for case in attention:
+        case.reasons = board.supervision_reasons(case, now)
+    figures["attention"] = attention
     return figures

@@ -68,6 +68,7 @@ def test_breakdowns_by_category_and_department(figures):
 def test_unsatisfied_and_overdue_cases_head_the_attention_list(figures):
     r, on_time, unhappy = figures
     assert [case.reference for case in r["attention"]] == [unhappy.reference]
+    assert r["attention"][0].reasons == [("unsatisfied", "不满意")]  # each says why it is there
 
 
 def test_report_page_prints_and_exports(client, figures):
