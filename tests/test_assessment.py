@@ -127,3 +127,31 @@ def test_the_public_statistics_show_each_departments_rates(client, data):
         for r in figures["by_department"]
     }
     assert rows == {"县人社局": (2, 100.0, 100.0), "县住建局": (2, 50.0, 100.0)}
+
+
+def test_the_assessment_downloads_as_a_sheet_that_prints(client, data):
+    import io
+    from urllib.parse import unquote
+
+    import openpyxl
+
+    client.force_login(make_user("c4", roles.COMMITTEE))
+    chosen = assessment.current_month()
+    response = client.get(
+        f"/admin/cases/assessment/?kind=month&year={chosen.year}&number={chosen.number}&format=xlsx"
+    )
+    disposition = response["Content-Disposition"]
+    assert "filename*=utf-8''" in disposition
+    assert unquote(disposition.split("''", 1)[1]) == f"考核通报-{chosen.label}.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value.endswith(f"承办单位考核通报（{chosen.label}）")
+    assert [c.value for c in sheet[2]][:3] == ["排名", "承办单位", "交办件次"]
+    assert sheet.print_title_rows == "$2:$2"  # the heading on every printed page
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert "&P" in sheet.oddFooter.center.text
+    slow = next(row for row in sheet.iter_rows(min_row=3) if row[1].value == "县住建局")
+    on_time = slow[4]
+    assert on_time.value == 0.5 and on_time.number_format == "0.0%"  # a number, shown as 50.0%
+    assert on_time.fill.fgColor.rgb.endswith("FDE8E8")  # below target
+    good = next(row for row in sheet.iter_rows(min_row=3) if row[1].value == "县人社局")
+    assert good[4].value == 1 and good[4].fill.fill_type is None

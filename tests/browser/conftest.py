@@ -93,3 +93,23 @@ def admin_login(browser, base_url, username, password="demo-2026"):
     page.locator("form button[type=submit]").click()
     page.wait_for_url(base_url + "/admin/")
     return page
+
+
+def online_case(title, description, name, phone, category="基础设施与安全"):
+    """A case submitted online to the demo station, as the public form would file it."""
+    from deputies.models import Station
+    from submissions.intake import create_case
+    from submissions.models import Category
+
+    case, _ = create_case(
+        station=Station.default(),
+        kind="problem",
+        channel="online",
+        category=Category.objects.get(name=category),
+        title=title,
+        description=description,
+        submitter_name=name,
+        submitter_phone=phone,
+        consent_given=True,
+    )
+    return case

@@ -4,26 +4,14 @@ code and cannot rate it, and station staff record a rating as a follow-up (回�
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from deputies.models import Station
 from submissions import workflow
-from submissions.intake import create_case
-from submissions.models import Case, Category, Department, Feedback
-from tests.browser.conftest import admin_login, screenshot
+from submissions.models import Case, Department, Feedback
+from tests.browser.conftest import admin_login, online_case, screenshot
 
 
 def awaiting_feedback():
     users = get_user_model().objects
-    case, _ = create_case(
-        station=Station.default(),
-        kind="problem",
-        channel="online",
-        category=Category.objects.get(name="基础设施与安全"),
-        title="板房款项拖欠",
-        description="县卫健委拖欠板房款9.9万元。",
-        submitter_name="钱先生",
-        submitter_phone="13907960002",
-        consent_given=True,
-    )
+    case = online_case("板房款项拖欠", "县卫健委拖欠板房款9.9万元。", "钱先生", "13907960002")
     case = workflow.accept(case, users.get(username="station"))
     case = workflow.assign(
         case, users.get(username="xlgw"), Department.objects.get(short_name="县住建局")

@@ -4,25 +4,13 @@ dashboard, opens the message, lands on the case and signs for it; the count goes
 
 from playwright.sync_api import expect
 
-from deputies.models import Station
-from submissions.intake import create_case
-from submissions.models import Category, Department
-from tests.browser.conftest import admin_login, screenshot
+from submissions.models import Department
+from tests.browser.conftest import admin_login, online_case, screenshot
 from tests.browser.test_three_lists_loop import act
 
 
 def test_the_committee_assigns_and_the_handler_finds_it_in_my_messages(demo_site, browser):
-    case, _ = create_case(
-        station=Station.default(),
-        kind="problem",
-        channel="online",
-        category=Category.objects.get(name="基础设施与安全"),
-        title="园区西门排水沟堵塞",
-        description="雨天积水漫过人行道。",
-        submitter_name="孙先生",
-        submitter_phone="13907960003",
-        consent_given=True,
-    )
+    case = online_case("园区西门排水沟堵塞", "雨天积水漫过人行道。", "孙先生", "13907960003")
     department = Department.objects.get(short_name="县住建局")
     staff = admin_login(browser, demo_site.url, "station")
     staff.goto(f"{demo_site.url}/admin/cases/{case.pk}/")

@@ -7,11 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from deputies.models import Station
 from submissions import workflow
-from submissions.intake import create_case
-from submissions.models import Case, Category, Committee, Department
-from tests.browser.conftest import admin_login, screenshot
+from submissions.models import Case, Committee, Department
+from tests.browser.conftest import admin_login, online_case, screenshot
 from tests.browser.test_three_lists_loop import act
 
 
@@ -19,17 +17,7 @@ def test_a_promise_is_shown_to_the_public_and_kept_by_a_completion_report(
     demo_site, browser, phone
 ):
     users = get_user_model().objects
-    case, _ = create_case(
-        station=Station.default(),
-        kind="problem",
-        channel="online",
-        category=Category.objects.get(name="基础设施与安全"),
-        title="园区北门道路破损",
-        description="北门道路坑洼，货车通行困难。",
-        submitter_name="钱先生",
-        submitter_phone="13907960002",
-        consent_given=True,
-    )
+    case = online_case("园区北门道路破损", "北门道路坑洼，货车通行困难。", "钱先生", "13907960002")
     department = Department.objects.get(short_name="县住建局")
     case = workflow.accept(case, users.get(username="station"))
     case = workflow.assign(case, users.get(username="xlgw"), department, Committee.objects.first())

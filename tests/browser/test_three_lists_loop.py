@@ -1,9 +1,7 @@
 from playwright.sync_api import expect
 
-from deputies.models import Station
-from submissions.intake import create_case
-from submissions.models import Case, Category, Department
-from tests.browser.conftest import admin_login, screenshot
+from submissions.models import Case, Department
+from tests.browser.conftest import admin_login, online_case, screenshot
 
 
 def act(page, label, fill=None):
@@ -17,16 +15,8 @@ def act(page, label, fill=None):
 
 
 def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
-    case, _ = create_case(
-        station=Station.default(),
-        kind="problem",
-        channel="online",
-        category=Category.objects.get(name="基础设施与安全"),
-        title="创业大道路灯不亮",
-        description="创业大道东段路灯连续一周不亮。",
-        submitter_name="赵女士",
-        submitter_phone="13907960001",
-        consent_given=True,
+    case = online_case(
+        "创业大道路灯不亮", "创业大道东段路灯连续一周不亮。", "赵女士", "13907960001"
     )
     case_url = f"{demo_site.url}/admin/cases/{case.pk}/"
     department = Department.objects.get(short_name="县住建局")
