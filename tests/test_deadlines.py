@@ -80,7 +80,9 @@ def test_admins_are_warned_on_the_dashboard_about_uncovered_days(
     client, admin_user, settings, monkeypatch
 ):
     settings.REPLY_PERIOD_MODE = "workdays"
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2026, 12, 1))
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1)
+    )
     client.force_login(admin_user)
     html = client.get("/admin/").content.decode()
     assert 'class="panel help-block help-warning calendar-warning"' in html

@@ -202,6 +202,13 @@ def plant(texts, station, people):
         due_at=timezone.now() - datetime.timedelta(days=1)
     )  # assigned and overdue: claim list, continued supervision, the report's attention list
     replied(case(2))  # replied
+    returned = workflow.assign(workflow.accept(case(5), staff), boss, department, committee)
+    workflow.return_case(returned, handler, t[0])  # back on the list, the reason planted
+    asking = workflow.sign(
+        workflow.assign(workflow.accept(case(0), staff), boss, department), handler
+    )
+    until = timezone.localtime(asking.current_assignment.due_at).date() + datetime.timedelta(days=5)
+    workflow.request_extension(asking, handler, until, t[1])  # awaiting the committee's decision
     workflow.approve(replied(case(3)), boss)  # awaiting feedback
     workflow.record_feedback(workflow.approve(replied(case(4)), boss), "satisfied")  # closed
     assert set(Case.objects.values_list("status", flat=True)) >= {
