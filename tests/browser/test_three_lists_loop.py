@@ -40,6 +40,7 @@ def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
     committee = admin_login(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/problems/")
     committee.get_by_role("link", name=case.reference).click()
+
     def assign(form):
         form.get_by_label("交办单位（选联工委）").select_option(str(department.committee_id))
         form.get_by_label("牵头承办单位").select_option(str(department.pk))
