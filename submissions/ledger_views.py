@@ -4,17 +4,24 @@ department, and the director's-meeting report as XLSX (portal.xlsx_print)."""
 import re
 
 from django import forms
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from portal.xlsx_print import INTEGER, PERCENT, WRAP, Column, PrintableWorkbook, percent
+from portal.xlsx_print import (
+    INTEGER,
+    PERCENT,
+    WRAP,
+    Column,
+    PrintableWorkbook,
+    attachment,
+    percent,
+)
 from submissions import ledgers, roles
 from submissions.access import view_cases
 from submissions.models import Department
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # 2026-11 as <input type="month"> sends it; 2026年11月, 2026/11 or 2026.11 as people type it
 # where the browser shows a plain text box.
 MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -107,11 +114,7 @@ def ledger_export(request, kind):
     result = ledgers.export(
         kind, request.user, form.period(), department=form.cleaned_data.get("department")
     )
-    response = FileResponse(
-        result.file, as_attachment=True, filename=result.filename, content_type=XLSX
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(result.file, result.filename)
 
 
 def report_xlsx(figures):
@@ -172,6 +175,4 @@ def report_xlsx(figures):
             ]
         )
     filename = f"{name}-{period.label}.xlsx"
-    response = FileResponse(book.close(), as_attachment=True, filename=filename, content_type=XLSX)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(book.close(), filename)
