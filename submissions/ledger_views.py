@@ -105,15 +105,13 @@ def ledger_index(request):
 def ledger_export(request, kind):
     if kind not in ledgers.ledgers():
         raise Http404
-    form = LedgerForm(request.GET or None, user=request.user)
-    if form.is_bound and not form.is_valid():
+    # Without a choice (an old bookmark), this month's ledger of every department in scope.
+    form = LedgerForm(request.GET or {}, user=request.user)
+    if not form.is_valid():
         # Back on the form, with the reasons next to the fields and what was typed kept.
         return _page(request, form)
-    if not form.is_bound:
-        form.cleaned_data = {}
-    result = ledgers.export(
-        kind, request.user, form.period(), department=form.cleaned_data.get("department")
-    )
+    department = form.cleaned_data.get("department")
+    result = ledgers.export(kind, request.user, form.period(), department=department)
     return attachment(result.file, result.filename)
 
 
