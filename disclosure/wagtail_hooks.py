@@ -1,5 +1,5 @@
-"""Admin wiring: the case page's disclosure panel, its two actions, the public link on
-/track/, and the editor's warning about text that still looks like personal data."""
+"""Admin wiring: the case page's disclosure panel, its two actions, the 公示清单 ledger, the
+public link on /track/, and the editor's warning about text that still looks like personal data."""
 
 from django.contrib import messages
 from django.template.loader import render_to_string
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from disclosure import admin_views, notices
+from disclosure import admin_views, ledger, notices
 from disclosure.models import DisclosureNotice
 
 
@@ -23,6 +23,12 @@ def register_disclosure_urls():
 @hooks.register("case_admin_panels")
 def disclosure_case_panel(request, case):
     return admin_views.case_panel(request, case)
+
+
+@hooks.register("register_ledgers")
+def disclosure_ledger():
+    """公示清单 among the ledgers staff download (submissions/ledgers.py)."""
+    return [ledger.DISCLOSURE]
 
 
 @hooks.register("case_public_links")

@@ -12,7 +12,8 @@ uses it:
   ``SpreadsheetExportMixin``, which :func:`guard_wagtail_exports` wraps once at start-up
   (``PortalConfig.ready``): Wagtail's report views cannot be subclassed from a hook, and one
   guard on the shared mixin also covers any listing added later.
-- The streamed ledgers: ``portal.xlsx_stream`` neutralises every text cell it writes.
+- The print-ready ledgers and reports: ``portal.xlsx_print`` neutralises every text cell
+  it writes.
 - Other openpyxl workbooks: rows are appended through :func:`safe_row`.
 
 Only text changes. Numbers, dates and booleans are written as they are, so a negative amount

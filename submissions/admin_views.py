@@ -1,8 +1,7 @@
-"""Staff views: a case's page with its actions, offline entry, receipt slip, private files,
-ledgers and the director's-meeting report."""
+"""Staff views: a case's page with its actions, offline entry, receipt slip, private files and
+the director's-meeting report (its XLSX and the ledgers: submissions/ledger_views.py)."""
 
 import datetime
-import tempfile
 
 from django import forms
 from django.conf import settings
@@ -20,13 +19,12 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from deputies.models import Station
-from portal.exports import safe_row
-from submissions import duplicates, ledgers, report, roles, workflow
+from submissions import duplicates, report, roles, workflow
 from submissions.access import view_cases, visible_case
 from submissions.action_forms import ACTION_FORMS
 from submissions.forms import StaffCaseForm
 from submissions.intake import create_case
-from submissions.ledgers import LEDGERS
+from submissions.ledger_views import report_xlsx
 from submissions.models import Assignment, Case, CaseEvent, CasePhoto
 
 
@@ -208,24 +206,6 @@ def note_attachment(request, pk):
     return response
 
 
-@view_cases
-def ledger_index(request):
-    return render(request, "submissions/admin/ledgers.html", {"ledgers": LEDGERS})
-
-
-@view_cases
-def ledger_export(request, kind):
-    if kind not in LEDGERS:
-        raise Http404
-    output, filename, _count = ledgers.export(kind, request.user)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=filename,
-        content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )
-
-
 class ReportPeriodForm(forms.Form):
     start = forms.DateField(
         label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"})
@@ -255,56 +235,3 @@ def director_report(request):
     if figures and request.GET.get("format") == "xlsx":
         return report_xlsx(figures)
     return render(request, "submissions/admin/report.html", {"form": form, "r": figures})
-
-
-def report_xlsx(figures):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "主任会议报告"
-    sheet.append([f"{figures['start']} 至 {figures['end']}"])
-    for label, key in (
-        ("收到", "received"),
-        ("受理", "accepted"),
-        ("办结", "closed"),
-        ("按期答复率(%)", "on_time_rate"),
-        ("满意率(%)", "satisfaction_rate"),
-    ):
-        sheet.append([label, figures[key]])
-    for title, rows, first, key in (
-        ("按类别", figures["by_category"], "收到", "received"),
-        ("按承办单位", figures["by_department"], "交办", "rounds"),
-    ):
-        sheet.append([])
-        sheet.append([title, first, "答复", "按期答复率(%)", "满意率(%)"])
-        for row in rows:
-            sheet.append(
-                safe_row(
-                    [
-                        row["name"],
-                        row[key],
-                        row["replied"],
-                        row["on_time_rate"],
-                        row["satisfaction_rate"],
-                    ]
-                )
-            )
-    sheet.append([])
-    sheet.append(["逾期及不满意诉求", "标题", "承办单位", "轮次"])
-    for case in figures["attention"]:
-        rounds = list(case.assignments.all())
-        sheet.append(
-            safe_row(
-                [
-                    case.reference,
-                    case.title,  # typed by the public: never a formula
-                    rounds[-1].lead_department.name if rounds else "",
-                    len(rounds),
-                ]
-            )
-        )
-    output = tempfile.TemporaryFile()
-    book.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename="主任会议报告.xlsx")

@@ -11,7 +11,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.menu import PermissionMenuItem
-from submissions import admin_views, assessment_views, bulk, dashboard, roles  # noqa: F401 (dashboard: hooks)
+from submissions import (  # noqa: F401 (dashboard: its hooks)
+    admin_views,
+    assessment_views,
+    bulk,
+    dashboard,
+    ledger_views,
+    roles,
+)
 from submissions.models import CalendarOverride, Category
 from submissions.organisations import CommitteeViewSet, DepartmentViewSet
 
@@ -62,14 +69,16 @@ def register_case_urls():
             "cases/<int:pk>/act/<str:action>/", admin_views.case_action, name="submissions_action"
         ),
         path("cases/photos/<int:pk>/", admin_views.case_photo, name="submissions_photo"),
-        path("cases/ledgers/", admin_views.ledger_index, name="submissions_ledgers"),
+        path("cases/ledgers/", ledger_views.ledger_index, name="submissions_ledgers"),
         path("cases/report/", admin_views.director_report, name="submissions_report"),
         path(
             "cases/assessment/",
             assessment_views.assessment_page,
             name="submissions_assessment",
         ),
-        path("cases/ledgers/<str:kind>.xlsx", admin_views.ledger_export, name="submissions_ledger"),
+        path(
+            "cases/ledgers/<str:kind>.xlsx", ledger_views.ledger_export, name="submissions_ledger"
+        ),
         path("cases/replies/<int:pk>/", admin_views.reply_document, name="submissions_reply_doc"),
         path("cases/notes/<int:pk>/", admin_views.note_attachment, name="submissions_note_file"),
         path("cases/bulk/", bulk.bulk, name="submissions_bulk"),

@@ -42,7 +42,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from submissions import roles, workflow
-from submissions.ledgers import LEDGERS
+from submissions.ledgers import ledgers
 from submissions.models import Assignment, CasePhoto
 from tests.conftest import module_data
 from tests.factories import (
@@ -577,7 +577,7 @@ def param_values(pattern, param, w, role):
     if name == "submissions_reply_doc":
         return [(tag, assignment.pk) for tag, assignment in w.assignments]
     if name == "submissions_ledger":
-        return [(kind, kind) for kind in LEDGERS]
+        return [(kind, kind) for kind in ledgers()]
     if name == "deputies_poster":
         return [(f"deputy:{key}", deputy.pk) for key, deputy in w.deputies.items()]
     plain = {

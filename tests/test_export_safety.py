@@ -1,7 +1,7 @@
 """No export carries a formula a submitter planted (OWASP "CSV injection").
 
 Text that begins with = + - @, a tab or a carriage return is written with a leading apostrophe,
-by every exporter: the Wagtail listings with list_export (CSV and XLSX), the three streamed
+by every exporter: the Wagtail listings with list_export (CSV and XLSX), the three print-ready
 ledgers, the director's report and the not-visited list. Numbers and dates stay numbers and
 dates."""
 
@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.base import ViewSet
 
+from disclosure.models import DisclosureIndexPage, DisclosureNotice
 from portal.exports import FORMULA_STARTS, neutralise, safe_row
-from portal.xlsx_stream import stream_xlsx
+from portal.xlsx_print import DATE, INTEGER, PERCENT, TEXT, Column, PrintableWorkbook
 from submissions import roles, workflow
-from submissions.ledgers import LEDGERS
+from submissions.ledgers import ledgers
 from submissions.models import Assignment, Case, Category, Committee
 from tests.factories import (
     DepartmentFactory,
@@ -87,16 +88,22 @@ def test_a_row_for_openpyxl_keeps_its_numbers():
     ]
 
 
-def test_the_streamed_xlsx_writes_numbers_as_numbers_and_quotes_formula_text():
-    rows = [
-        ["=SUM(A1)", "+1", "-1", "@x", "\tx", "\rx", "正常"],
-        [-5, -1.5, Decimal("-2.5"), 0, datetime.date(2026, 1, 2), True, None],
-    ]
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(stream_xlsx("t", iter(rows)))))
-    text, numbers = [[cell.value for cell in row] for row in book.active.iter_rows()]
-    assert text == ["'=SUM(A1)", "'+1", "'-1", "'@x", "'\tx", "'\nx", "正常"]
-    assert numbers == [-5, -1.5, -2.5, 0, "2026-01-02", "是", None]
+def test_the_print_ready_xlsx_writes_numbers_as_numbers_and_quotes_formula_text():
+    texts = ["=SUM(A1)", "+1", "-1", "@x", "\tx", "\rx", "正常"]
+    book = PrintableWorkbook()
+    sheet = book.sheet("t", "=title", [Column(f"-{n}") for n in range(7)])
+    sheet.row(texts)
+    kinds = [INTEGER, INTEGER, INTEGER, INTEGER, DATE, TEXT, PERCENT]
+    sheet.row([-5, -1.5, Decimal("-2.5"), 0, datetime.date(2026, 1, 2), True, 0.5], kinds)
+    sheet.row([None] * 7)
+    rows = [[cell.value for cell in row] for row in openpyxl.load_workbook(book.close()).active]
+    title, headings, text, numbers, empty = rows
+    assert title[0] == "'=title" and headings == [f"'-{n}" for n in range(7)]
+    # A carriage return is stored as Excel's escape _x000D_, which Excel reads back as "\r".
+    assert text == ["'=SUM(A1)", "'+1", "'-1", "'@x", "'\tx", "'_x000D_x", "正常"]
+    assert numbers == [-5, -1.5, -2.5, 0, datetime.datetime(2026, 1, 2), "是", 0.5]
     assert [type(value) for value in numbers[:4]] == [int, float, float, int]
+    assert empty == [None] * 7
 
 
 def exporting_viewsets():
@@ -153,7 +160,14 @@ def read_csv(response):
 def read_xlsx(response):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    return [[(cell.value, "xlsx") for cell in row] for row in sheet.iter_rows()]
+    return [[(unescape(cell.value), "xlsx") for cell in row] for row in sheet.iter_rows()]
+
+
+def unescape(value):
+    """A text cell as Excel reads it: XlsxWriter stores control characters as _xHHHH_."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), value)
 
 
 def unsafe_cells(rows):
@@ -210,7 +224,7 @@ def plant(texts, station, people):
     until = timezone.localtime(asking.current_assignment.due_at).date() + datetime.timedelta(days=5)
     workflow.request_extension(asking, handler, until, t[1])  # awaiting the committee's decision
     workflow.approve(replied(case(3)), boss)  # awaiting feedback
-    workflow.record_feedback(workflow.approve(replied(case(4)), boss), "satisfied")  # closed
+    closed = workflow.record_feedback(workflow.approve(replied(case(4)), boss), "satisfied")
     assert set(Case.objects.values_list("status", flat=True)) >= {
         Case.Status.SUBMITTED,
         Case.Status.LISTED,
@@ -219,6 +233,21 @@ def plant(texts, station, people):
         Case.Status.AWAITING_FEEDBACK,
         Case.Status.CLOSED,
     }
+    # 公示清单: a live notice of the closed case, whose text an editor typed or pasted.
+    index = DisclosureIndexPage.objects.get()
+    index.add_child(
+        instance=DisclosureNotice(
+            title=t[0],
+            slug="notice",
+            reference=closed.reference,
+            case=closed,
+            category=category,
+            department=department,
+            summary=t[1],
+            handling=t[2],
+            live=True,
+        )
+    )
 
 
 @pytest.fixture
@@ -241,10 +270,11 @@ def people(db):
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(texts=PLANTED)
-def test_no_export_carries_a_planted_formula(client, people, texts):
+def test_no_export_carries_a_planted_formula(client, people, home_page, texts):
     client.force_login(people["root"])
     quoted = {re.sub(r"\r\n?", "\n", "'" + text) for text in texts}
     with transaction.atomic():  # each example starts from the same database
+        home_page.add_child(instance=DisclosureIndexPage(title="公示", slug="disclosure"))
         station = StationFactory()
         plant(texts, station, people)
         campaign = VisitCampaign.objects.create(
@@ -254,7 +284,7 @@ def test_no_export_carries_a_planted_formula(client, people, texts):
         for name, url in exporting_listings().items():
             exports[f"{name}.csv"] = read_csv(client.get(url, {"export": "csv"}))
             exports[f"{name}.xlsx"] = read_xlsx(client.get(url, {"export": "xlsx"}))
-        for kind in LEDGERS:
+        for kind in ledgers():
             exports[f"ledger {kind}"] = read_xlsx(client.get(f"/admin/cases/ledgers/{kind}.xlsx"))
         today = timezone.localdate()
         period = {"start": today - datetime.timedelta(days=29), "end": today, "format": "xlsx"}
