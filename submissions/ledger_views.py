@@ -156,8 +156,9 @@ def report_xlsx(figures):
             )
     sheet.table(
         [
-            Column("逾期及不满意诉求", 24),
+            Column("督办中的诉求件", 24),
             Column("标题", 36, WRAP),  # typed by the public: neutralised like every text cell
+            Column("督办原因", 20, WRAP),
             Column("承办单位", 16, WRAP),
             Column("轮次", 8, INTEGER),
         ]
@@ -168,6 +169,7 @@ def report_xlsx(figures):
             [
                 case.reference,
                 case.title,
+                "、".join(str(label) for _code, label in case.reasons),
                 rounds[-1].lead_department.name if rounds else "",
                 len(rounds),
             ]
