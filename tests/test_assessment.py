@@ -147,7 +147,9 @@ def test_the_assessment_downloads_as_a_sheet_that_prints(client, data):
     assert sheet["A1"].value.endswith(f"承办单位考核通报（{chosen.label}）")
     assert [c.value for c in sheet[2]][:3] == ["排名", "承办单位", "交办件次"]
     assert sheet.print_title_rows == "$1:$2"  # title and heading on every printed page
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # one page wide (1: left out)
     assert "&P" in sheet.oddFooter.center.text and sheet.page_setup.paperSize == 9  # A4
     slow = next(row for row in sheet.iter_rows(min_row=3) if row[1].value == "县住建局")
     on_time = slow[4]
