@@ -17,6 +17,7 @@ from submissions import (  # noqa: F401 (dashboard: its hooks)
     bulk,
     dashboard,
     ledger_views,
+    paper,
     roles,
 )
 from submissions.models import CalendarOverride, Category
@@ -82,6 +83,11 @@ def register_case_urls():
         path("cases/replies/<int:pk>/", admin_views.reply_document, name="submissions_reply_doc"),
         path("cases/notes/<int:pk>/", admin_views.note_attachment, name="submissions_note_file"),
         path("cases/bulk/", bulk.bulk, name="submissions_bulk"),
+        path(
+            "cases/<int:pk>/rounds/<int:round_pk>/<str:kind>/",
+            paper.round_paper,
+            name="submissions_round_paper",
+        ),
     ]
 
 
