@@ -98,6 +98,12 @@ class Station(QRCodeHolder):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("How many days past its deadline a department may ask to reply."),
     )
+    max_ledger_days = models.PositiveSmallIntegerField(
+        _("longest ledger period (days)"),
+        default=366,
+        validators=[MinValueValidator(1), MaxValueValidator(3660)],
+        help_text=_("The longest period a detailed ledger may cover in one download."),
+    )
     # The department assessment (考核通报) marks a department red below these.
     target_on_time_rate = models.DecimalField(
         _("target on-time reply rate (%)"),

@@ -16,23 +16,30 @@ uses it:
   it writes.
 - Other openpyxl workbooks: rows are appended through :func:`safe_row`.
 
-Only text changes. Numbers, dates and booleans are written as they are, so a negative amount
-stays a number and a date stays a date. Each value is handled on its own, as it is written, so
-an export still streams.
+Only text changes (control characters, which no spreadsheet can hold, are dropped). Numbers,
+dates and booleans are written as they are, so a negative amount stays a number and a date
+stays a date. Each value is handled on its own, as it is written, so an export still streams.
 """
+
+import re
 
 from django.utils.functional import Promise
 
 # The characters a spreadsheet may read as the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML 1.0 (and so XLSX) cannot hold; tab, newline and return are kept.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralise(value):
-    """value unchanged, unless it is text that begins like a formula: then "'" + text."""
+    """value unchanged, unless it is text: then without control characters (an export must
+    open cleanly) and, if it begins like a formula, "'" + text."""
     if isinstance(value, Promise):  # a lazy translation is text too
         value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = CONTROL.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

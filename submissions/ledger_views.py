@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from deputies.models import Station
 from portal.xlsx_print import (
     INTEGER,
     PERCENT,
@@ -53,6 +54,7 @@ class LedgerForm(forms.Form):
         label=gettext_lazy("Department"),
         required=False,
         empty_label=gettext_lazy("All departments"),
+        error_messages={"invalid_choice": gettext_lazy("Choose a department from the list.")},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -81,6 +83,14 @@ class LedgerForm(forms.Form):
                     self.add_error(name, _("Enter both dates, or choose a month instead."))
         if start and end and end < start:
             self.add_error("end", _("The end of the period is before its start."))
+        station = Station.default()
+        limit = station.max_ledger_days if station else 366
+        if start and end and (end - start).days + 1 > limit:
+            self.add_error(
+                "end",
+                _("A ledger covers at most %(days)d days; choose a shorter period.")
+                % {"days": limit},
+            )
         return data
 
     def period(self):
