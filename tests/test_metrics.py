@@ -1,6 +1,7 @@
 """submissions/metrics.py on a known data set: every figure computed by hand below, including an
 open round past its deadline, a return, an extension, a second round after an unsatisfied rating,
-a duplicate merged away, and a case typed in long after it was received."""
+a stage reply turned promise, a duplicate merged away, and a case typed in long after it was
+received."""
 
 import datetime
 
@@ -74,22 +75,31 @@ def figures(db):
     current(k6).update(assigned_at=F("replied_at") - 3 * DAY)
     workflow.record_feedback(workflow.approve(k6, committee), "basically_satisfied")
 
+    # k7: 甲局 gives a stage reply (B, in 3 days), approved as a promise: a new round, not due.
+    k7 = workflow.assign(workflow.accept(received(25), staff), committee, a)
+    promised = timezone.localdate() + 30 * DAY
+    k7 = workflow.reply(workflow.sign(k7, ha), ha, "正在施工", "in_progress", promised)
+    current(k7).update(assigned_at=F("replied_at") - 3 * DAY)
+    workflow.approve_stage(k7, committee)
+
     return metrics.compute(*NOVEMBER)
 
 
 def test_case_figures_count_the_cases_received_in_the_period(figures):
     f = figures
-    assert (f["received"], f["problems"], f["suggestions"]) == (5, 5, 0)
-    assert (f["accepted"], f["assigned"], f["handled"], f["closed"]) == (4, 4, 3, 2)
+    assert (f["received"], f["problems"], f["suggestions"]) == (6, 6, 0)
+    assert (f["accepted"], f["assigned"], f["handled"], f["closed"]) == (5, 5, 4, 2)
     assert f["repeat"] == 1
 
 
 def test_round_figures_count_an_open_round_past_its_deadline_as_late(figures):
     f = figures
-    assert (f["rounds"], f["returned"], f["extended"]) == (7, 1, 1)
-    assert (f["replied"], f["replied_on_time"], f["overdue"], f["late"]) == (4, 3, 1, 2)
-    assert f["on_time_rate"] == 60.0  # 3 on time of 5 due: not 75% of the 4 replies
-    assert f["average_reply_days"] == 2.5  # (2 + 4 + 3 + 1) / 4
+    assert (f["rounds"], f["returned"], f["extended"]) == (9, 1, 1)
+    assert (f["replied"], f["replied_on_time"], f["overdue"], f["late"]) == (5, 4, 1, 2)
+    assert f["on_time_rate"] == 66.7  # 4 on time of 6 due: not 80% of the 5 replies
+    assert f["average_reply_days"] == 2.6  # (2 + 4 + 3 + 1 + 3) / 5
+    outcomes = {row["code"]: row["approved"] for row in f["by_outcome"]}
+    assert outcomes == {"A": 4, "B": 1, "C": 0, "D": 0}  # the stage reply is a B
 
 
 def test_satisfaction_counts_each_rating_and_the_first_rating_of_each_case(figures):
@@ -120,29 +130,29 @@ def test_each_department_is_held_to_its_own_rounds_and_ratings(figures):
             "average_reply_days": 1.0,
         },
         "甲局": {
-            "rounds": 4,
-            "replied": 3,
+            "rounds": 6,  # with k7's stage reply and its promise round
+            "replied": 4,
             "overdue": 0,
-            "on_time_rate": 66.7,
+            "on_time_rate": 75.0,
             "taken_up_on_time_rate": 100.0,  # a return in time is a round taken up in time
             "returned": 1,
-            "return_rate": 25.0,
+            "return_rate": 16.7,
             "extended": 0,
             "extension_rate": 0.0,
             "rated": 3,
             "satisfaction_rate": 66.7,
-            "average_reply_days": 3.0,
+            "average_reply_days": 3.0,  # (2 + 4 + 3 + 3) / 4
         },
     }
 
 
 def test_by_category_and_by_month(figures):
     rows = {row["name"]: row for row in figures["by_category"]}
-    assert (rows["用工招聘"]["received"], rows["用工招聘"]["closed"]) == (3, 1)
+    assert (rows["用工招聘"]["received"], rows["用工招聘"]["closed"]) == (4, 1)
     assert (rows["融资贷款"]["received"], rows["融资贷款"]["closed"]) == (2, 1)
     assert (rows["融资贷款"]["rated"], rows["融资贷款"]["on_time_rate"]) == (3, 66.7)
     assert [(r["month"], r["received"], r["closed"]) for r in figures["by_month"]] == [
-        (datetime.date(2026, 11, 1), 5, 2)
+        (datetime.date(2026, 11, 1), 6, 2)
     ]
 
 
