@@ -14,7 +14,6 @@ uses it:
   guard on the shared mixin also covers any listing added later.
 - The print-ready ledgers and reports: ``portal.xlsx_print`` neutralises every text cell
   it writes.
-- Other openpyxl workbooks: rows are appended through :func:`safe_row`.
 
 Only text changes (control characters, which no spreadsheet can hold, are dropped). Numbers,
 dates and booleans are written as they are, so a negative amount stays a number and a date
@@ -41,11 +40,6 @@ def neutralise(value):
         if value.startswith(FORMULA_STARTS):
             return "'" + value
     return value
-
-
-def safe_row(values):
-    """A row for openpyxl's ``sheet.append()`` with every text cell neutralised."""
-    return [neutralise(value) for value in values]
 
 
 def guard_wagtail_exports():

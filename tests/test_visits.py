@@ -275,9 +275,14 @@ class TestAdmin:
         not_visited = page.split('class="listing not-visited"', 1)[1]
         assert "企业5" in not_visited and "企业0" not in not_visited
         response = client.get(f"/admin/visits/campaign/{campaign.pk}/not-visited.xlsx")
-        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
-        assert [row[0] for row in rows[1:]] == ["企业1", "企业2", "企业3", "企业4", "企业5"]
-        assert rows[5][4] == "" or rows[5][4] is None  # 企业5: no team
+        content = b"".join(response.streaming_content)
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.values)
+        assert rows[0][0].startswith("走访周") and rows[1][:2] == ("序号", "企业")  # title, heading
+        assert sheet.print_title_rows == "$1:$2"  # both repeat on every printed page
+        assert [row[1] for row in rows[2:]] == ["企业1", "企业2", "企业3", "企业4", "企业5"]
+        assert rows[6][5] is None  # 企业5: no team
+        assert "filename*=utf-8''" in response["Content-Disposition"]
 
     def test_a_plan_with_two_deputies_is_saved_with_a_warning(self, client, park):
         client.force_login(park["staff"])

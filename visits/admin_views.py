@@ -1,19 +1,15 @@
 """Staff screens of visits: record a visit with its items, add items later, a campaign's
 coverage and summary (with the not-yet-visited list as XLSX), and the teams' full coverage."""
 
-import io
-
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.exports import safe_row
+from portal.xlsx_print import WRAP, Column, PrintableWorkbook, attachment
 from visits import coverage
 from visits.forms import ItemFormSet, VisitForm
 from visits.intake import add_items, record_visit
@@ -67,32 +63,24 @@ def campaign(request, pk):
 
 @view_visits
 def not_visited_xlsx(request, pk):
+    """The enterprises a campaign has not reached yet, as a sheet that prints."""
     campaign = get_object_or_404(VisitCampaign, pk=pk)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _("Not visited yet")
-    sheet.append([_("Enterprise"), _("Credit code"), _("Address"), _("Contact"), _("Team")])
+    book = PrintableWorkbook()
+    label = _("Not visited yet")
+    title = f"{campaign.name} {label}（{campaign.start:%Y-%m-%d} – {campaign.end:%Y-%m-%d}）"
+    columns = [
+        Column(_("Enterprise"), 28, WRAP),
+        Column(_("Credit code"), 22),
+        Column(_("Address"), 30, WRAP),
+        Column(_("Contact"), 22, WRAP),
+        Column(_("Team"), 20, WRAP),
+    ]
+    sheet = book.sheet(label, title, columns, numbered=True)
     for enterprise in coverage.coverage(campaign)["not_visited"]:
         teams = "、".join(team.name for team in enterprise.visit_teams.all())
-        sheet.append(
-            safe_row(
-                [
-                    enterprise.name,
-                    enterprise.credit_code,
-                    enterprise.address,
-                    f"{enterprise.contact_name} {enterprise.contact_phone}".strip(),
-                    teams,
-                ]
-            )
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="not-visited-{campaign.pk}.xlsx"'
-    return response
+        contact = f"{enterprise.contact_name} {enterprise.contact_phone}".strip()
+        sheet.row([enterprise.name, enterprise.credit_code, enterprise.address, contact, teams])
+    return attachment(book.close(), f"{campaign.name}-{label}.xlsx")
 
 
 @view_visits
