@@ -545,6 +545,15 @@ def fillings(pattern, w, role):
             )
             for tag, pk in w.probes(role)
         ]
+    if name == "submissions_round_paper":  # each round's 交办单 and 答复函, under its own case
+        return [
+            (
+                f"{tag} kind={kind}",
+                {"pk": assignment.case_id, "round_pk": assignment.pk, "kind": kind},
+            )
+            for tag, assignment in w.assignments
+            for kind in ("sheet", "letter")
+        ]
     if name == "deputies_rotate":
         return [
             ("deputy:1", {"kind": "deputy", "pk": w.deputies["1"].pk}),
