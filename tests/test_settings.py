@@ -60,3 +60,30 @@ def test_production_refuses_debug_on():
     result = run_production("check", DEBUG="1", **GOOD_PRODUCTION_ENV)
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+def test_production_sends_the_browser_policy_headers():
+    """Under production settings, on a page and on a static file: no camera, microphone or
+    location for any page, and nothing outside the site may load its resources."""
+    code = (
+        "from django.test import Client\n"
+        "r = Client().get('/healthz', secure=True, HTTP_HOST='station.example.gov.cn')\n"
+        "print(r.status_code)\n"
+        "for name in ('Permissions-Policy', 'Cross-Origin-Resource-Policy', 'X-Frame-Options',"
+        " 'X-Content-Type-Options', 'Referrer-Policy', 'Strict-Transport-Security'):\n"
+        "    print(name, '=', r.headers.get(name))\n"
+    )
+    result = run_production("shell", "-c", code, **GOOD_PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    headers = dict(line.split(" = ", 1) for line in lines if " = " in line)
+    status = next(line for line in lines if line.isdigit())
+    assert status in ("200", "503"), result.stdout  # the database may not exist; headers do
+    policy = headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
