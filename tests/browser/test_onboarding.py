@@ -6,27 +6,17 @@ import re
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from deputies.models import Station
 from submissions import workflow
-from submissions.intake import create_case
-from submissions.models import Category, Department
-from tests.browser.conftest import admin_login, screenshot
+from submissions.models import Department
+from tests.browser.conftest import admin_login, online_case, screenshot
 
 PASSWORD = "Handler-2026-pass"
 
 
 def assigned_case(department, title):
     users = get_user_model().objects
-    case, _ = create_case(
-        station=Station.default(),
-        kind="problem",
-        channel="online",
-        category=Category.objects.get(name="物流交通"),
-        title=title,
-        description=f"{title}，影响企业发货。",
-        submitter_name="周先生",
-        submitter_phone="13907960002",
-        consent_given=True,
+    case = online_case(
+        title, f"{title}，影响企业发货。", "周先生", "13907960002", category="物流交通"
     )
     case = workflow.accept(case, users.get(username="station"))
     return workflow.assign(case, users.get(username="xlgw"), department)

@@ -8,27 +8,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from deputies.models import Station
 from submissions import workflow
 from submissions.deadlines import end_of_day
-from submissions.intake import create_case
-from submissions.models import Assignment, Category, Department
-from tests.browser.conftest import admin_login, screenshot
+from submissions.models import Assignment, Department
+from tests.browser.conftest import admin_login, online_case, screenshot
 
 
 def new_case(title):
-    case, _ = create_case(
-        station=Station.default(),
-        kind="problem",
-        channel="online",
-        category=Category.objects.get(name="基础设施与安全"),
-        title=title,
-        description=f"{title}，请尽快处理。",
-        submitter_name="钱先生",
-        submitter_phone="13907960005",
-        consent_given=True,
-    )
-    return case
+    return online_case(title, f"{title}，请尽快处理。", "钱先生", "13907960005")
 
 
 def test_the_committee_reads_the_board_and_follows_the_overdue_count(demo_site, browser):
