@@ -5,6 +5,7 @@ Ranking: the on-time reply rate first, then the share of 满意 ratings, then th
 and 基本满意; a department without a figure yet ranks after those with one. Targets are the
 station's (Station.target_on_time_rate, Station.target_satisfied_rate)."""
 
+import calendar
 import datetime
 from typing import NamedTuple
 
@@ -33,13 +34,6 @@ class Period(NamedTuple):
             return _("%(year)d, quarter %(number)d") % self._asdict()
         return _("Year %(year)d") % self._asdict()
 
-    @property
-    def slug(self):
-        return {
-            "month": f"{self.year}-{self.number:02d}",
-            "quarter": f"{self.year}-Q{self.number}",
-        }.get(self.kind, str(self.year))
-
 
 def period(kind, year, number=0):
     """The Period for a month, quarter or year; ValueError for anything else."""
@@ -52,9 +46,8 @@ def period(kind, year, number=0):
         raise ValueError(f"No {kind} {number!r}")
     first = number if kind == "month" else 3 * number - 2
     last = number if kind == "month" else 3 * number
-    start = datetime.date(year, first, 1)
-    following = datetime.date(year + (last == 12), last % 12 + 1, 1)
-    return Period(kind, year, number, start, following - datetime.timedelta(days=1))
+    end = datetime.date(year, last, calendar.monthrange(year, last)[1])
+    return Period(kind, year, number, datetime.date(year, first, 1), end)
 
 
 def current_month(today=None):

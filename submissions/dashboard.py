@@ -30,20 +30,12 @@ def work_sections(user):
             (_("To accept (待受理)"), "intake", cases.filter(status=S.SUBMITTED).order_by("pk"))
         )
     if department := roles.acting_department(user):
-        mine = cases.filter(
-            status=S.ASSIGNED, current_assignment__lead_department=department
-        ).order_by("current_assignment__due_at")
+        mine = cases.filter(current_assignment__lead_department=department).order_by(
+            "current_assignment__due_at"
+        )
         sections += [
-            (
-                _("To sign for (待签收)"),
-                "claims",
-                mine.filter(current_assignment__signed_at__isnull=True),
-            ),
-            (
-                _("To reply to (待答复)"),
-                "claims",
-                mine.filter(current_assignment__signed_at__isnull=False),
-            ),
+            (_("To sign for (待签收)"), "claims", mine.filter(board.unsigned())),
+            (_("To reply to (待答复)"), "claims", mine.filter(board.signed())),
         ]
     if user.has_perm(roles.ASSIGN):
         sections += [
@@ -62,12 +54,8 @@ def work_sections(user):
             ),
             (
                 _("Extension requests (待审批延期)"),
-                "claims",
-                cases.filter(
-                    status=S.ASSIGNED,
-                    current_assignment__extension_until__isnull=False,
-                    current_assignment__extension_granted__isnull=True,
-                ).order_by("current_assignment__due_at"),
+                "extensions",
+                cases.filter(board.awaiting_extension()).order_by("current_assignment__due_at"),
             ),
         ]
     return sections

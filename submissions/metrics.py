@@ -38,7 +38,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from submissions.deadlines import SHANGHAI
 from submissions.models import (
     Assignment,
     Case,
@@ -59,7 +58,6 @@ ROUND_COUNTS = (
     "replied",
     "replied_on_time",
     "overdue",
-    "extension_requested",
     "extended",
     "reworked",
 )
@@ -72,15 +70,6 @@ def rate(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
-def period_bounds(start, end):
-    """Aware datetimes covering whole days from start to end inclusive, Shanghai time."""
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=SHANGHAI)
-    finish = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=SHANGHAI
-    )
-    return begin, finish
-
-
 def months_of(start, end):
     """(first day, last day) of every calendar month the period touches."""
     months, first = [], start.replace(day=1)
@@ -89,10 +78,6 @@ def months_of(start, end):
         months.append((first, following - datetime.timedelta(days=1)))
         first = following
     return months
-
-
-def received_between(start, end):
-    return Case.objects.filter(received_on__gte=start, received_on__lte=end).order_by()
 
 
 def compute(start, end, now=None, by_month=True):
@@ -205,20 +190,15 @@ def _figures(c):
 
 
 def _case_rows(start, end, months):
-    def when(status=None, **extra):
-        return lambda first, last: Count(
-            "pk",
-            filter=Q(received_on__gte=first, received_on__lte=last, **extra)
-            & (Q(status=status) if status else Q()),
-        )
-
     per_month = {}
     for i, (first, last) in enumerate(months):
-        per_month[f"r{i}"] = when()(first, last)
-        per_month[f"c{i}"] = when(Case.Status.CLOSED)(first, last)
+        in_month = Q(received_on__gte=first, received_on__lte=last)
+        per_month[f"r{i}"] = Count("pk", filter=in_month)
+        per_month[f"c{i}"] = Count("pk", filter=in_month & Q(status=Case.Status.CLOSED))
     ratings = Feedback.objects.filter(case=OuterRef("pk")).order_by("created_at", "pk")
     return (
-        received_between(start, end)
+        Case.objects.filter(received_on__gte=start, received_on__lte=end)
+        .order_by()
         .annotate(first_rating=Subquery(ratings.values("rating")[:1]))
         .values("category_id", "channel", "kind")
         .annotate(
@@ -275,7 +255,6 @@ def _round_rows(start, end, now):
             replied=Count("pk", filter=Q(replied_at__isnull=False)),
             replied_on_time=Count("pk", filter=Q(replied_at__lte=F("due_at"))),
             overdue=Count("pk", filter=overdue_round(now)),
-            extension_requested=Count("pk", filter=Q(extension_until__isnull=False)),
             extended=Count("pk", filter=Q(extension_granted=True)),
             reworked=Count("pk", filter=Q(supervision=Assignment.Supervision.CONTINUED)),
             **{

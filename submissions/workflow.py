@@ -199,12 +199,20 @@ def _require(text, message):
     return text.strip()
 
 
+def _open_round(case, *, assisting, **fields):
+    """A new round, current from now on: the case is with its lead department."""
+    assignment = Assignment.objects.create(case=case, round=case.assignments.count() + 1, **fields)
+    assignment.assisting_departments.set(assisting)
+    case.current_assignment = assignment
+    case.status = S.ASSIGNED
+    return assignment
+
+
 def _new_round(case, department, committee, supervision, assisting=(), instructions=""):
     now = timezone.now()
-    number = case.assignments.count() + 1
-    assignment = Assignment.objects.create(
-        case=case,
-        round=number,
+    return _open_round(
+        case,
+        assisting=assisting,
         handling_round=case.assignments.filter(returned_at__isnull=True).count() + 1,
         lead_department=department,
         committee=committee,
@@ -214,10 +222,6 @@ def _new_round(case, department, committee, supervision, assisting=(), instructi
         due_at=deadlines.reply_due(now),
         sign_due_at=deadlines.sign_due(now),
     )
-    assignment.assisting_departments.set(assisting)
-    case.current_assignment = assignment
-    case.status = S.ASSIGNED
-    return assignment
 
 
 def _next_round(case, previous, supervision, due_at=None):
@@ -225,9 +229,9 @@ def _next_round(case, previous, supervision, due_at=None):
     unsatisfied rating or a promise. It keeps the assisting departments and the signature: the
     department took the case on once and does not sign for it again."""
     now = timezone.now()
-    assignment = Assignment.objects.create(
-        case=case,
-        round=case.assignments.count() + 1,
+    return _open_round(
+        case,
+        assisting=previous.assisting_departments.all(),
         handling_round=previous.handling_round + 1,
         lead_department=previous.lead_department,
         committee=previous.committee,
@@ -237,10 +241,6 @@ def _next_round(case, previous, supervision, due_at=None):
         due_at=due_at or deadlines.reply_due(now),
         signed_at=previous.signed_at or now,
     )
-    assignment.assisting_departments.set(previous.assisting_departments.all())
-    case.current_assignment = assignment
-    case.status = S.ASSIGNED
-    return assignment
 
 
 def accept(case, actor):
@@ -454,9 +454,8 @@ def add_note(case, actor, text, attachment=None):
     locked (the lock is held for milliseconds, not for writing a file) and removed again if
     the note is refused."""
     text = _require(text, _("Write the note."))
-    stored = ""
+    field, stored = CaseEvent._meta.get_field("attachment"), ""
     if attachment is not None:
-        field = CaseEvent._meta.get_field("attachment")
         stored = field.storage.save(field.generate_filename(None, attachment.name), attachment)
     try:
         return _transition(
@@ -464,7 +463,7 @@ def add_note(case, actor, text, attachment=None):
         )
     except Exception:
         if stored:
-            CaseEvent._meta.get_field("attachment").storage.delete(stored)
+            field.storage.delete(stored)
         raise
 
 
