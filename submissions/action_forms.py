@@ -110,6 +110,7 @@ class NoteForm(ActionForm):
             required=_("Write the note."),
             max_length=_("A note is at most %(limit_value)d characters."),
         )
+        self.fields["attachment"].error_messages["empty"] = _("The attachment is an empty file.")
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

@@ -195,6 +195,16 @@ def test_failures_are_visible_in_the_admin_to_the_committee(client, people):
     assert (response.status_code, response["Location"]) == (302, "/admin/")
 
 
+def test_the_message_log_names_each_kind_in_words(client, people):
+    for kind in ("case_assigned", "case_received", "reminder_overdue"):
+        Notification.objects.create(channel="sms", recipient="13807961234", template=kind, body="b")
+    client.force_login(people["committee"])
+    html = client.get("/admin/notifications/").content.decode()
+    for words, key in [("交办通知", "case_assigned"), ("回执", "case_received")]:
+        assert words in html and f">{key}<" not in html
+    assert "逾期通知" in html
+
+
 # Every link in every message opens the right case ---------------------------------------------
 
 NASTY = "A&B <b>\"路灯\"</b> 'x' & <script>"  # what a submitter or a station may type

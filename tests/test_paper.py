@@ -4,7 +4,9 @@ masking, and only for those who may see the round."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from submissions import roles, workflow
 from tests.factories import (
@@ -41,7 +43,12 @@ def client_for(user):
     return client
 
 
-def test_the_assignment_sheet_carries_every_field_of_the_paper_form(round_):
+def test_the_assignment_sheet_carries_every_field_of_the_paper_form(round_, monkeypatch):
+    from submissions import paper
+
+    encoded = []
+    real = paper.qr_image
+    monkeypatch.setattr(paper, "qr_image", lambda url, fmt: encoded.append(url) or real(url, fmt))
     case, a = round_["case"], round_["a"]
     handler = make_user("h", roles.HANDLER, department=round_["lead"])
     html = client_for(handler).get(f"/admin/cases/{case.pk}/rounds/{a.pk}/sheet/").content.decode()
@@ -51,9 +58,14 @@ def test_the_assignment_sheet_carries_every_field_of_the_paper_form(round_):
     assert "请三日内现场查看。" in fields["instructions"]
     assert fields["lead"] == "县住建局" and fields["assisting"] == "县交通局"
     assert fields["committee"] == "城乡建设环境保护工委"
-    assert "年" in fields["due"] and "恒通电子" in fields["enterprise"]
+    due = timezone.localtime(a.due_at)
+    assert f"{due.year}年{due.month}月{due.day}日" in fields["due"]
+    assert "恒通电子" in fields["enterprise"]
     assert "签收栏" in html and "盖章" in html and "交办单" in html
-    assert "<svg" in html  # the QR code, drawn inline: prints without another request
+    # The QR code, drawn inline (prints without another request), opens the case in the admin.
+    assert "<svg" in html and encoded == [
+        f"{settings.WAGTAILADMIN_BASE_URL}/admin/cases/{case.pk}/"
+    ]
     # A department reads the case masked, on paper as on screen.
     assert "13807961234" not in html and "王小明" not in html
 

@@ -275,8 +275,12 @@ def test_a_note_attachment_must_be_a_document_whatever_its_name(p, name, body):
         or (name.endswith(".xls") and body.startswith(b"\xd0\xcf\x11\xe0"))
         or (name.endswith(".png") and body.startswith(b"\x89PNG"))
     )
-    if genuine or not body:  # an empty upload is no attachment at all (Django drops it)
-        assert response.status_code in (302, 200)
+    if genuine:
+        assert response.status_code == 302  # the note is written, its document kept
+        assert CaseEvent.objects.exclude(attachment="").count() == files_before + 1
+    elif not body:  # an empty upload is refused, in words
+        assert response.status_code == 200 and "附件是空文件" in response.content.decode()
+        assert CaseEvent.objects.exclude(attachment="").count() == files_before
     else:
         assert response.status_code == 200
         assert "请附PDF、Word、Excel、JPEG或PNG文档" in response.content.decode()
