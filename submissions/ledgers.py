@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from deputies.models import Station
-from portal.xlsx_print import DATE, TEXT, WRAP, Column, PrintableWorkbook
+from portal.xlsx_print import DATE, INTEGER, TEXT, WRAP, Column, PrintableWorkbook
 from submissions import masking, roles
 from submissions.models import Assignment, Case, LedgerExport
 
@@ -183,25 +183,78 @@ PROBLEMS = Ledger(
         .order_by("received_on", "pk")
     ),
 )
+
+
+def _rounds_of(selection):
+    """Each case's rounds the user may read, oldest first, fetched with the case's chunk."""
+    rounds = (
+        selection.rounds.select_related("committee", "lead_department")
+        .prefetch_related("assisting_departments")
+        .order_by("round")
+    )
+    return Prefetch("assignments", queryset=rounds, to_attr="ledger_rounds")
+
+
+def _latest(case):
+    return case.ledger_rounds[-1]
+
+
+def _returns(case):
+    """退回: who returned the case as not their remit, and when."""
+    return "；".join(
+        f"{a.lead_department.name}（{date_format(timezone.localtime(a.returned_at).date())}）"
+        for a in case.ledger_rounds
+        if a.returned_at
+    )
+
+
+def _extensions(case):
+    """延期: each extension asked for, the date and how it was decided."""
+    return "；".join(
+        f"{date_format(a.extension_until)}（{a.extension_state.label}）"
+        for a in case.ledger_rounds
+        if a.extension_state
+    )
+
+
+def _supervision(case):
+    level = _latest(case).get_supervision_display()
+    return f"{level}、{_('Key supervised issue')}" if case.key_supervised else level
+
+
 CLAIMS = Ledger(
     kind="claims",
     title="认领清单",
+    # One row per case, its rounds summarised; the columns read the latest round the user may
+    # read (a department: only its own).
     fields=[
-        Field("编号", lambda a: a.case.reference, 16),
-        Field("问题摘要", lambda a: a.case.title, 30, WRAP, free_text=True),
-        Field("对口工委", lambda a: a.committee.name if a.committee else "", 14, WRAP),
-        Field("承办单位", lambda a: a.lead_department.name, 16, WRAP),
-        Field("交办日期", lambda a: _date(a.assigned_at), 14, DATE),
-        Field("办结时限", lambda a: _date(a.due_at), 14, DATE),
-        Field("签收日期", lambda a: _date(a.signed_at), 14, DATE),
-        Field("答复日期", lambda a: _date(a.replied_at), 14, DATE),
-        Field("办理结果", _result, 18, WRAP),
+        Field("编号", lambda c: c.reference, 16),
+        Field("问题摘要", lambda c: c.title, 28, WRAP, free_text=True),
+        Field("对口工委", lambda c: getattr(_latest(c).committee, "name", ""), 14, WRAP),
+        Field("承办单位", lambda c: _latest(c).lead_department.name, 16, WRAP),
+        Field(
+            "协办单位",
+            lambda c: "、".join(d.name for d in _latest(c).assisting_departments.all()),
+            14,
+            WRAP,
+        ),
+        Field("交办日期", lambda c: _date(c.ledger_rounds[0].assigned_at), 14, DATE),
+        Field("办结时限", lambda c: _date(_latest(c).due_at), 14, DATE),
+        Field("签收日期", lambda c: _date(_latest(c).signed_at), 14, DATE),
+        Field("答复日期", lambda c: _date(_latest(c).replied_at), 14, DATE),
+        Field("轮次", lambda c: _latest(c).handling_round, 6, INTEGER),
+        Field("退回", _returns, 16, WRAP),
+        Field("延期", _extensions, 16, WRAP),
+        Field("督办级别", _supervision, 12, WRAP),
+        Field("办理情况", lambda c: _latest(c).reply_text, 36, WRAP, free_text=True),
+        Field("办理结果", lambda c: _result(_latest(c)), 16, WRAP),
     ],
     personal=True,
-    rows=lambda selection: selection.rounds.select_related(
-        "case__enterprise", "committee", "lead_department"
-    ).order_by("assigned_at", "pk"),
-    case=lambda a: a.case,
+    rows=lambda selection: (
+        selection.cases.filter(pk__in=selection.rounds.values("case"))
+        .prefetch_related(_rounds_of(selection))
+        .order_by("received_on", "pk")
+    ),
 )
 # Added to a ledger whose "personal" is True, for roles that may see contact details.
 PERSONAL = [

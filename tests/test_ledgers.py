@@ -107,10 +107,16 @@ def filename(response):
                 "问题摘要",
                 "对口工委",
                 "承办单位",
+                "协办单位",
                 "交办日期",
                 "办结时限",
                 "签收日期",
                 "答复日期",
+                "轮次",
+                "退回",
+                "延期",
+                "督办级别",
+                "办理情况",
                 "办理结果",
             ],
         ),
@@ -247,24 +253,40 @@ def test_a_handler_cannot_export_another_departments_rows(client, world):
 
 
 @pytest.mark.django_db
-def test_a_department_gets_only_its_own_rounds_of_a_case(client, world):
-    """A case the other department returned and ours then took: our claim list shows our
-    round, not theirs."""
+def test_a_case_is_one_row_with_its_rounds_summarised_and_a_department_reads_its_own(client, world):
+    """A case the other department returned and ours then took, with an assisting department,
+    an extension and a send-back: one row, its rounds summarised; our department's row never
+    shows the other department's round."""
     staff, committee = world["users"]["staff"], world["users"]["committee"]
     case = received(make_case(world["station"], title="转来的诉求"), datetime.date(2026, 11, 9))
     workflow.accept(case, staff)
     case = workflow.assign(case, committee, world["theirs"])
     other = make_user("other-handler", roles.HANDLER, department=world["theirs"])
     case = workflow.return_case(case, other, "不属本单位职责")
-    workflow.assign(case, committee, world["ours"])
-    _title, _headings, rows = download(client, world["users"]["handler"], "claims")
-    assert [(row[1], row[3]) for row in rows] == [
-        ("我单位的诉求", "县人社局"),
-        ("转来的诉求", "县人社局"),
-    ]
-    _title, _headings, rows = download(client, committee, "claims")
-    returned = [row for row in rows if row[1] == "转来的诉求"]
-    assert [(row[3], row[8]) for row in returned] == [("县交通局", "已退回"), ("县人社局", None)]
+    helper = DepartmentFactory(name="县住建局")
+    case = workflow.assign(case, committee, world["ours"], assisting=[helper])
+    ours = world["users"]["handler"]
+    case = workflow.sign(case, ours)
+    until = timezone.localtime(case.current_assignment.due_at).date() + datetime.timedelta(days=5)
+    case = workflow.request_extension(case, ours, until, "需协调")
+    case = workflow.decide_extension(case, committee, True)
+    case = workflow.reply(case, ours, "已组织专场招聘会", "resolved")
+    workflow.send_back(case, committee, "请写明招聘人数")
+    _title, headings, rows = download(client, ours, "claims")
+    summary = dict(zip(headings, next(row for row in rows if row[1] == "转来的诉求"), strict=False))
+    assert [row[1] for row in rows] == ["我单位的诉求", "转来的诉求"]  # one row per case
+    assert (summary["承办单位"], summary["协办单位"], summary["轮次"]) == (
+        "县人社局",
+        "县住建局",
+        2,
+    )
+    assert summary["退回"] is None  # the other department's round is not ours to read
+    assert summary["延期"].endswith("（已同意）") and summary["督办级别"] == "持续督办"
+    _title, headings, rows = download(client, committee, "claims")
+    summary = dict(zip(headings, next(row for row in rows if row[1] == "转来的诉求"), strict=False))
+    assert [row[1] for row in rows].count("转来的诉求") == 1
+    assert summary["退回"].startswith("县交通局（") and summary["承办单位"] == "县人社局"
+    assert summary["办理情况"] is None  # the current round (after the send-back) has no reply
 
 
 @pytest.mark.django_db
