@@ -135,6 +135,7 @@ def test_the_public_statistics_show_each_departments_rates(client, data, home_pa
     # counts and rates only: no name, no phone, nothing of a submitter
     assert rows[1:] == [["县人社局", "2", "100.0%", "100.0%"], ["县住建局", "2", "50.0%", "100.0%"]]
     assert "县农业农村局" not in table  # no case this year: not listed
+    assert "按收到日期统计" in html  # and the page says how it counts
 
 
 def test_the_assessment_downloads_as_a_sheet_that_prints(client, data):

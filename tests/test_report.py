@@ -80,9 +80,16 @@ def test_report_page_prints_and_exports(client, figures):
     today = timezone.localdate().isoformat()
     html = client.get(f"/admin/cases/report/?start={today}&end={today}").content.decode()
     assert 'id="fig-received">3<' in html and 'id="fig-on-time">50.0%<' in html
+    # The meeting pack: the figures and, on the same printed page, why each case is supervised.
+    _on_time, unhappy = figures[1], figures[2]
+    attention = html.split('class="attention"', 1)[1].split("</table>", 1)[0]
+    row = attention.split(unhappy.reference, 1)[1].split("</tr>", 1)[0]
+    assert "不满意" in row and "按收到日期统计" in html
     response = client.get(f"/admin/cases/report/?start={today}&end={today}&format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert ["收到", 3] in [[c.value for c in row][:2] for row in sheet.iter_rows()]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["收到", 3] in [row[:2] for row in cells]
+    assert any(unhappy.reference in row and "不满意" in row for row in cells)
 
 
 def test_a_backwards_period_is_refused_next_to_the_field(client, figures):
