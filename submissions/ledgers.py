@@ -134,7 +134,10 @@ class Selection:
     def rounds(self):
         """The rounds of those cases this user may read (roles.visible_rounds, as a query): a
         department only ever its own; and only the chosen department's, when one is."""
-        rounds = Assignment.objects.filter(case__in=self.cases)
+        return self.readable(Assignment.objects.filter(case__in=self.cases))
+
+    def readable(self, rounds):
+        """rounds narrowed to those this user may read (and to the chosen department's)."""
         user = self.user
         if not user.has_perm(roles.SEE_ALL):
             condition = Q(pk__in=[])
@@ -187,8 +190,11 @@ PROBLEMS = Ledger(
 
 def _rounds_of(selection):
     """Each case's rounds the user may read, oldest first, fetched with the case's chunk."""
+    # Not selection.rounds: the prefetch already names each chunk's cases, and repeating the
+    # period's whole case query inside every chunk's query made the export four times slower.
     rounds = (
-        selection.rounds.select_related("committee", "lead_department")
+        selection.readable(Assignment.objects.all())
+        .select_related("committee", "lead_department")
         .prefetch_related("assisting_departments")
         .order_by("round")
     )

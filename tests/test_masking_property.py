@@ -432,10 +432,12 @@ TRICKY = (
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=TRICKY, min_size=2000, max_size=4000))
 def test_linear_time_on_adversarial_text(text):
+    """About 0.1 s on a quiet machine; catastrophic backtracking would take many seconds. The
+    limit leaves room for a machine loaded by other test workers and a benchmark (1 s failed)."""
     started = time.perf_counter()
     masked = mask(text)
     leftovers(masked)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0
 
 
 LONG = [
