@@ -609,6 +609,16 @@ class Assignment(models.Model):
         GRANTED = "granted", _("granted")
         REFUSED = "refused", _("refused")
 
+        @classmethod
+        def of(cls, until, granted):
+            """The state of a request for an extension until ``until`` (None: none asked),
+            decided ``granted`` (None: not yet). Ledgers read rounds as plain values."""
+            if until is None:
+                return None
+            if granted is None:
+                return cls.AWAITING
+            return cls.GRANTED if granted else cls.REFUSED
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     round = models.PositiveIntegerField(_("round"), default=1)
     # The handling round as people count them: a round returned as not the department's remit
@@ -683,13 +693,7 @@ class Assignment(models.Model):
     @property
     def extension_state(self):
         """Where the round's extension request stands; None when no extension was asked for."""
-        if self.extension_until is None:
-            return None
-        if self.extension_granted is None:
-            return self.ExtensionState.AWAITING
-        if self.extension_granted:
-            return self.ExtensionState.GRANTED
-        return self.ExtensionState.REFUSED
+        return self.ExtensionState.of(self.extension_until, self.extension_granted)
 
     @property
     def outcome_code(self):

@@ -492,3 +492,30 @@ def test_text_with_control_characters_exports_cleanly(client, world):
     cells = [str(value) for row in rows for value in row if value is not None]
     assert any("路灯不亮[31m" in cell for cell in cells), cells
     assert not any(ch in cell for cell in cells for ch in "\x01\x07\x1b")
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_rows(world):
+    """An export reads each chunk of rows in a fixed number of queries, however many cases,
+    rounds and assisting departments it holds (50,000 rows must not become 50,000 queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    committee, staff = world["users"]["committee"], world["users"]["staff"]
+    november = ledgers.Period.month(2026, 11)
+
+    def queries(kind):
+        with CaptureQueriesContext(connection) as captured:
+            ledgers.export(kind, committee, november).file.close()
+        return len(captured)
+
+    before = {kind: queries(kind) for kind in ("problems", "claims", "disclosure")}
+    for n in range(3):
+        case = received(make_case(world["station"], title=f"又一件{n}"), datetime.date(2026, 11, 7))
+        workflow.accept(case, staff)
+        helpers = [DepartmentFactory(name=f"协办{n}{m}") for m in range(2)]
+        case = workflow.assign(case, committee, world["theirs"], assisting=helpers)
+        other = make_user(f"returner{n}", roles.HANDLER, department=world["theirs"])
+        case = workflow.return_case(case, other, "不属本单位职责")
+        workflow.assign(case, committee, world["ours"], assisting=helpers)
+    assert {kind: queries(kind) for kind in before} == before
