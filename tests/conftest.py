@@ -20,6 +20,20 @@ def pytest_configure(config):
         database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test.sqlite3")
 
 
+def pytest_collection_modifyitems(items):
+    """A test that never opens the database is marked one_database: CI runs it on SQLite only
+    (.ci/run), since nothing in it can differ on PostgreSQL."""
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        if not uses_database:
+            item.add_marker(pytest.mark.one_database)
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup"}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, plus its rows as the migrations left them: tests that

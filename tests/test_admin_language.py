@@ -251,7 +251,15 @@ def crawled(role):
     return _crawls[role]
 
 
-@pytest.mark.parametrize("role", ROLES)
+# The administrator reaches every admin page: its crawl alone renders them all on PostgreSQL
+# in CI; the other roles' crawls, which see fewer pages, run on SQLite only.
+BY_ROLE = [
+    pytest.param(role, marks=[] if role == "admin" else [pytest.mark.one_database])
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize("role", BY_ROLE)
 def test_every_admin_page_a_role_reaches_is_in_chinese(demo, role):
     pages, menu = crawled(role)
     not_visited = [url for url in menu if url not in pages]
@@ -281,7 +289,7 @@ def test_every_admin_page_a_role_reaches_is_in_chinese(demo, role):
     assert not problems, f"{role}: English on {len(problems)} admin pages:\n{report}"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", BY_ROLE)
 def test_admin_pages_link_to_no_outside_site(demo, role):
     # The whole crawl when this worker has made it (make test keeps a module on one worker),
     # else the dashboard and every page of the sidebar.

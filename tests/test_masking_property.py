@@ -463,12 +463,16 @@ def seconds(function, text):
 def assert_linear(function, text):
     """Twice the text takes about twice the time, never four times: measured side by side in
     one run, so a busy machine slows both halves alike (an absolute limit failed under load).
+    The halves and the wholes alternate, so a burst of load on a shared machine slows runs of
+    both (timed one group after the other, a burst once made the whole 4.8 times the half).
     Runs shorter than half a second are too noisy to compare beside other test workers, and
     quadratic work on these lengths takes many seconds: the floor lets them pass; the ceiling
     catches a catastrophe whatever the ratio."""
     function(text[:10])  # warm up (jieba loads its dictionary on first use)
-    half = min(seconds(function, text[: len(text) // 2]) for _ in range(3))
-    full = min(seconds(function, text) for _ in range(3))
+    half = full = float("inf")
+    for _ in range(3):
+        half = min(half, seconds(function, text[: len(text) // 2]))
+        full = min(full, seconds(function, text))
     assert full < max(3 * half, 0.5) and full < 20, (half, full)
 
 
