@@ -111,7 +111,7 @@ class CaseFieldsForm(forms.Form):
         # Built here, not on the class, so that they always state the limits photos.py enforces.
         self.fields["photos"].label = _("Photos (up to %(count)d)") % {"count": photos.MAX_PHOTOS}
         self.fields["photos"].help_text = _(
-            "JPEG, PNG, WebP or GIF, at most %(size)d MB each. Location data is removed."
+            "JPEG, HEIC, PNG, WebP or GIF, at most %(size)d MB each. Location data is removed."
         ) % {"size": photos.MAX_BYTES // 1024 // 1024}
 
     def clean_submitter_phone(self):

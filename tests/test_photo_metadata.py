@@ -55,6 +55,15 @@ def png_with_text():
     return buffer.getvalue()
 
 
+def heic_with_exif():
+    """An iPhone's photo: HEIC, with EXIF (Pillow reads and writes it through pillow-heif)."""
+    exif = Image.Exif()
+    exif[0x010F] = MARKER.decode()
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (90, 60, 30)).save(buffer, "HEIF", exif=exif, quality=90)
+    return buffer.getvalue()
+
+
 def webp_with_metadata():
     buffer = io.BytesIO()
     exif = Image.Exif()
@@ -74,6 +83,7 @@ def webp_with_metadata():
         ("everything.jpg", jpeg_with_everything),
         ("text.png", png_with_text),
         ("meta.webp", webp_with_metadata),
+        ("IMG_0001.HEIC", heic_with_exif),
     ],
 )
 def test_no_metadata_from_the_upload_survives_in_the_stored_photo(client, station, name, make):
