@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -88,13 +88,17 @@ def verify(request):
             form.add_error("code", refused.message)
         else:
             if isinstance(device, StaticDevice):
+                left = two_factor.backup_codes_left(user)
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
+                        "You signed in with a backup code; %(count)d is left. Make new ones "
+                        "under Account → Two-step sign-in.",
                         "You signed in with a backup code; %(count)d are left. Make new ones "
-                        "under Account → Two-step sign-in."
+                        "under Account → Two-step sign-in.",
+                        left,
                     )
-                    % {"count": two_factor.backup_codes_left(user)},
+                    % {"count": left},
                 )
             return redirect(next_url(request))
     return render(
