@@ -56,6 +56,7 @@ ALLOWED_WORDS = {
     "MB", "KB", "GB", "Excel", "Word", "WeChat", "JavaScript", "localhost",
     "Ctrl", "Alt", "Shift", "Esc", "Enter", "Tab", "Cmd",
     "YXGY",  # the demo station's case-reference prefix
+    "TOTP", "Microsoft", "Authenticator",  # the one-time codes of two-step sign-in, an app's name
 }  # fmt: skip
 ALLOWED_UPPER = {word.upper() for word in ALLOWED_WORDS}
 # Text that is removed before looking for words: links, e-mail addresses, file names, paths,
