@@ -12,7 +12,7 @@ from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.log_actions import LogFormatter, log
 from wagtail.snippets.action_menu import ActionMenuItem
 
-from accounts import bindings, views
+from accounts import bindings, two_factor, two_factor_views, views
 from accounts.viewsets import CANNOT_DELETE, warn_if_orphaned
 from deputies.models import Deputy
 
@@ -27,7 +27,43 @@ def register_account_urls():
             views.DeputyLoginView.as_view(),
             name="accounts_deputy_login",
         ),
+        path("two-factor/", two_factor_views.overview, name="accounts_two_factor"),
+        path("two-factor/verify/", two_factor_views.verify, name="accounts_two_factor_verify"),
+        path("two-factor/enrol/", two_factor_views.enrol, name="accounts_two_factor_enrol"),
+        path(
+            "two-factor/backup-codes/",
+            two_factor_views.backup_codes,
+            name="accounts_two_factor_backup_codes",
+        ),
+        path(
+            "two-factor/turn-off/", two_factor_views.turn_off, name="accounts_two_factor_turn_off"
+        ),
+        path(
+            "two-factor/reset/<int:pk>/",
+            two_factor_views.reset,
+            name="accounts_two_factor_reset",
+        ),
     ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    return {
+        "url": reverse("accounts_two_factor"),
+        "label": _("Two-step sign-in"),
+        "help_text": _("A code from your phone after your password; backup codes."),
+    }
+
+
+@hooks.register("register_user_listing_buttons")
+def two_factor_reset_button(user, request_user):
+    if two_factor.may_reset(request_user, user):
+        yield ListingMenuItem(
+            _("Reset two-step sign-in"),
+            reverse("accounts_two_factor_reset", args=[user.pk]),
+            icon_name="key",
+            priority=60,
+        )
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -89,6 +125,26 @@ def register_account_log_actions(actions):
             username = (log_entry.data or {}).get("username", "")
             return _("Login opened: %(username)s") % {"username": username}
 
+    actions.register_action(
+        two_factor.ENABLED_ACTION,
+        gettext_lazy("Turn on two-step sign-in"),
+        gettext_lazy("Two-step sign-in turned on"),
+    )
+    actions.register_action(
+        two_factor.DISABLED_ACTION,
+        gettext_lazy("Turn off two-step sign-in"),
+        gettext_lazy("Two-step sign-in turned off"),
+    )
+    actions.register_action(
+        two_factor.RESET_ACTION,
+        gettext_lazy("Reset two-step sign-in"),
+        gettext_lazy("Two-step sign-in reset by an administrator (lost phone)"),
+    )
+    actions.register_action(
+        two_factor.BACKUP_CODES_ACTION,
+        gettext_lazy("Make new backup codes"),
+        gettext_lazy("New backup codes made"),
+    )
     actions.register_action(
         "accounts.deactivate", gettext_lazy("Deactivate"), gettext_lazy("Deactivated")
     )

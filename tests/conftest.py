@@ -88,6 +88,16 @@ def home_page(site):
     return HomePage.objects.get(pk=site.root_page_id)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def second_step_at_test_logins():
+    """The test client's logins pass two-step sign-in too (tests/second_step.py)."""
+    from tests import second_step
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        second_step.install(monkeypatch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters and cached images must not leak from one test into the next."""

@@ -4,10 +4,11 @@ The main test logs in as each demo role, opens /admin/, then every menu item of 
 submenus, reports, settings and the account page included), then follows every same-origin
 /admin/ link breadth-first, one page per URL shape (/admin/cases/7/ stands for every case), up to
 MAX_PAGES pages. On each page it reads the visible text (no <script>, <style>, SVG icons, hidden
-elements, nor attribute values other than placeholder, title, aria-label, alt and tooltips; plus
-the sidebar's labels, which Wagtail ships as JSON) and fails on English words: runs of three or
-more Latin letters that are not on the allow-list (codes, units, proper names, the demo's
-usernames). English that comes from other apps' code which is not marked for translation is
+elements, text marked translate="no" such as a secret key, nor attribute values other than
+placeholder, title, aria-label, alt and tooltips; plus the sidebar's labels, which Wagtail
+ships as JSON) and fails on English words: runs of three or more Latin letters that are not on
+the allow-list (codes, units, proper names, the demo's usernames). English that comes from
+other apps' code which is not marked for translation is
 listed in KNOWN_ENGLISH, with where it comes from, so that it can be fixed there and removed here.
 
 A second test fails on any src/href (or sidebar link) on those pages that points outside the
@@ -55,6 +56,7 @@ ALLOWED_WORDS = {
     "MB", "KB", "GB", "Excel", "Word", "WeChat", "JavaScript", "localhost",
     "Ctrl", "Alt", "Shift", "Esc", "Enter", "Tab", "Cmd",
     "YXGY",  # the demo station's case-reference prefix
+    "TOTP", "Microsoft", "Authenticator",  # the one-time codes of two-step sign-in, an app's name
 }  # fmt: skip
 ALLOWED_UPPER = {word.upper() for word in ALLOWED_WORDS}
 # Text that is removed before looking for words: links, e-mail addresses, file names, paths,
@@ -124,7 +126,11 @@ class Page(HTMLParser):
             self.script = (tag, attrs_dict)
         if self.hidden_tag == tag:
             self.hidden += 1
-        elif not self.hidden and "hidden" in attrs_dict and tag not in self.VOID:
+        elif (
+            not self.hidden
+            and ("hidden" in attrs_dict or attrs_dict.get("translate") == "no")
+            and tag not in self.VOID
+        ):  # hidden, or marked as never translated (a secret key, backup codes)
             self.hidden_tag, self.hidden = tag, 1
         if tag == "a" and attrs_dict.get("href"):
             self.links.append(attrs_dict["href"])

@@ -237,7 +237,9 @@ def test_claim_list_query_count_is_fixed_with_10_and_500_cases(client, world):
     make(490)
     many = queries()
     assert few == many
-    assert few <= 15  # measured: 14 (22 when each of the menu's queues made its own COUNT)
+    # measured: 15, one of them the device two-step sign-in verified the session with (22 when
+    # each of the menu's queues made its own COUNT)
+    assert few <= 15
     assert CaseEvent.objects.count() >= 500
 
 

@@ -248,10 +248,12 @@ class TestAdmin:
         assert not Visit.objects.exists()
 
     def test_a_team_cannot_take_an_enterprise_another_team_covers(self, client, park):
-        client.force_login(make_user("admin", None))
         from django.contrib.auth import get_user_model
 
+        make_user("admin", None)
         get_user_model().objects.filter(username="admin").update(is_superuser=True)
+        # Signed in as the administrator it now is (an administrator signs in with a code).
+        client.force_login(get_user_model().objects.get(username="admin"))
         response = client.post(
             "/admin/visits/team/new/",
             {
@@ -331,10 +333,12 @@ def test_a_deputys_profile_shows_how_many_enterprises_they_visited_this_year(
 def test_a_deputys_admin_form_lists_their_visits(client, park):
     deputy = park["deputies"][0]
     visit(park, park["enterprises"][2], deputies=[deputy], items=[item("厂区门口缺少公交站")])
-    client.force_login(make_user("boss", None))
     from django.contrib.auth import get_user_model
 
+    make_user("boss", None)
     get_user_model().objects.filter(username="boss").update(is_superuser=True)
+    # Signed in as the administrator it now is (an administrator signs in with a code).
+    client.force_login(get_user_model().objects.get(username="boss"))
     page = client.get(f"/admin/snippets/deputies/deputy/edit/{deputy.pk}/").content.decode()
     case = Case.objects.get()
     assert "企业2" in page and case.reference in page and "2026-08-24" in page

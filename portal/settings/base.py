@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_otp",  # two-step sign-in (accounts.two_factor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.OTPMiddleware",  # django-otp's, see there
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -188,6 +193,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
+# Two-step sign-in: the authenticator app lists the login under the station's name.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ Outside CI they skip when Chromium is missing; in CI (CI=true) a missing browser
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -82,15 +83,50 @@ def screenshot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def phone_of(username):
+    """The login's authenticator app, played by the test, if the login must use two-step
+    sign-in; else None. Its next code is always fresh (a code works once per 30 seconds)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import two_factor
+    from tests.second_step import authenticator_for
+
+    user = get_user_model().objects.get(username=username)
+    if not two_factor.required(user):
+        return None
+    device = authenticator_for(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    device.refresh_from_db()
+    return device
+
+
+def enter_code(page, device):
+    """The second step of signing in: type the code the phone shows now."""
+    from tests.second_step import current_code
+
+    page.wait_for_url(re.compile(r"/admin/two-factor/verify/"))
+    page.fill("#id_code", current_code(device))
+    page.locator("form.login-form button[type=submit]").click()
+
+
+def sign_in(page, base_url, username, password="demo-2026"):
+    """Password, then (for the logins that must) the code from the phone."""
+    device = phone_of(username)
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").click()
+    if device is not None:
+        enter_code(page, device)
+
+
 def admin_login(browser, base_url, username, password="demo-2026"):
     """A fresh desktop browser context logged into the admin as username."""
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # the actions' confirmation prompts
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, base_url, username, password)
     page.wait_for_url(base_url + "/admin/")
     return page
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from deputies.models import Station
-from tests.browser.conftest import DESKTOP, screenshot
+from tests.browser.conftest import DESKTOP, enter_code, phone_of, screenshot
 
 
 def loaded(image):
@@ -39,9 +39,11 @@ def test_login_sidebar_and_titles_carry_the_station_brand(demo_site, browser):
     expect(page.locator("body")).not_to_contain_text("Wagtail")
     screenshot(page, "admin-login")
 
+    phone = phone_of("station")
     page.fill("#id_username", "station")
     page.fill("#id_password", "demo-2026")
     page.get_by_role("button", name="登录").click()
+    enter_code(page, phone)
     page.wait_for_url(demo_site.url + "/admin/")
 
     branding = page.locator("#wagtail-sidebar .sidebar-custom-branding")

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from deputies.models import Deputy
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 
 def test_wall_filter_profile_and_qr_link_on_a_phone(demo_site, phone):
@@ -36,10 +36,7 @@ def test_wall_filter_profile_and_qr_link_on_a_phone(demo_site, phone):
 def test_printed_poster_shows_the_code(demo_site, desktop):
     deputy = Deputy.objects.filter(is_active=True).first()
     get_user_model().objects.create_superuser("printer", password="pw-print")
-    desktop.goto(demo_site.url + "/admin/login/")
-    desktop.fill("#id_username", "printer")
-    desktop.fill("#id_password", "pw-print")
-    desktop.locator("form button[type=submit]").click()
+    sign_in(desktop, demo_site.url, "printer", "pw-print")
     expect(desktop).to_have_url(demo_site.url + "/admin/")
     desktop.goto(f"{demo_site.url}/admin/deputies/posters/{deputy.pk}/")
     desktop.emulate_media(media="print")
