@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 from deputies.enterprise_import import import_enterprises
 from deputies.models import Deputy, Station
 from deputies.pages import resident_first
+from portal.forms import PlainMessages
 from portal.spreadsheets import SheetError
 
 view_deputies = permission_required("deputies.view_deputy", raise_exception=True)
@@ -80,7 +81,7 @@ def rotate_token(request, kind, pk):
     return render(request, "deputies/admin/rotate_confirm.html", {"holder": holder, "kind": kind})
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainMessages, forms.Form):
     file = forms.FileField(label=gettext_lazy("XLSX file"))
 
 

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from disclosure import key_issues, notices
 from disclosure.models import DisclosureIndexPage, KeyIssue, KeyIssueCase
+from portal.forms import PlainMessages
 from submissions import roles, workflow
 from submissions.access import view_cases, visible_case
 
 
-class KeyIssueChoiceForm(forms.Form):
+class KeyIssueChoiceForm(PlainMessages, forms.Form):
     key_issue = forms.ModelChoiceField(
         KeyIssue.objects.order_by("-year", "title"), label=gettext_lazy("Key issue")
     )

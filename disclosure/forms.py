@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from disclosure import stats
+from portal.forms import PlainMessages
 from submissions import masking
 from submissions.models import Assignment, Category, Department
 
@@ -61,7 +62,7 @@ class DisclosureNoticeForm(WagtailAdminPageForm):
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-class NoticeFilterForm(forms.Form):
+class NoticeFilterForm(PlainMessages, forms.Form):
     q = forms.CharField(label=_("Search"), max_length=40, required=False)
     category = forms.ModelChoiceField(
         Category.objects.filter(is_active=True),
@@ -125,7 +126,7 @@ class NoticeFilterForm(forms.Form):
         )
 
 
-class StatsPeriodForm(forms.Form):
+class StatsPeriodForm(PlainMessages, forms.Form):
     """This year, the last 12 months, or one of the years that have cases."""
 
     period = forms.ChoiceField(label=_("Period"), required=False)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import PlainMessages
 from submissions import deadlines, workflow
 from submissions.forms import max_length_of, text_field
 from submissions.models import Assignment, Case, Category, Committee, Department, Feedback
@@ -14,7 +15,7 @@ REPLY_DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 REPLY_DOCUMENT_MAX = 10 * 1024 * 1024
 
 
-class ActionForm(forms.Form):
+class ActionForm(PlainMessages, forms.Form):
     def __init__(self, *args, case, user, **kwargs):
         self.case, self.user = case, user
         super().__init__(*args, **kwargs)
@@ -157,7 +158,7 @@ class MergeForm(ActionForm):
         return workflow.merge(self.case, self.user, self.cleaned_data["target"])
 
 
-class AssignmentChoices(forms.Form):
+class AssignmentChoices(PlainMessages, forms.Form):
     """交办: the committee names itself, the lead department and any assisting ones, and writes
     its instructions; the form says which deadline the assignment will set. Shared by the case
     page and the batch page."""

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from deputies.models import Station
+from portal.forms import PlainMessages
 from submissions import duplicates, report, roles, workflow
 from submissions.access import view_cases, visible_case
 from submissions.action_forms import ACTION_FORMS
@@ -206,7 +207,7 @@ def note_attachment(request, pk):
     return response
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(PlainMessages, forms.Form):
     start = forms.DateField(
         label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"})
     )

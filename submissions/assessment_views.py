@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Station
+from portal.forms import PlainMessages
 from portal.xlsx_print import (
     INTEGER,
     PERCENT,
@@ -20,7 +21,7 @@ from portal.xlsx_print import (
 from submissions import assessment
 
 
-class AssessmentPeriodForm(forms.Form):
+class AssessmentPeriodForm(PlainMessages, forms.Form):
     kind = forms.ChoiceField(
         label=_("Period"),
         choices=[("month", _("By month")), ("quarter", _("By quarter")), ("year", _("By year"))],

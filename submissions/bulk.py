@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal.forms import PlainMessages
 from submissions import roles, workflow
 from submissions.access import view_cases
 from submissions.action_forms import AssignmentChoices
@@ -38,7 +39,7 @@ def case_choice(user, status):
     )
 
 
-class BatchAcceptForm(forms.Form):
+class BatchAcceptForm(PlainMessages, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"] = case_choice(user, Case.Status.SUBMITTED)

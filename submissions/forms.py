@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from deputies.models import Deputy, Enterprise
+from portal.forms import PlainMessages
 from submissions import photos
 from submissions.models import Case, Category, Feedback
 from submissions.validators import normalise_mobile, validate_mobile, validate_plain_text
@@ -44,8 +45,10 @@ def text_field(label, max_length, required=True, textarea=False, **attrs):
     )
 
 
-class CaseFieldsForm(forms.Form):
+class CaseFieldsForm(PlainMessages, forms.Form):
     """The fields every channel shares; what a case says and who said it."""
+
+    half_width = ("submitter_phone", "submitter_email")
 
     kind = forms.ChoiceField(
         label=_("Type"),
@@ -266,7 +269,11 @@ class StaffCaseForm(CaseFieldsForm):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(PlainMessages, forms.Form):
+    # References and codes are printed in ASCII; typed with a Chinese input method they may
+    # come in full width (ＹＸＧＹ－２０２６…).
+    half_width = ("reference", "code")
+
     reference = forms.CharField(
         label=_("Reference number"),
         max_length=max_length_of(Case, "reference"),
@@ -279,7 +286,9 @@ class TrackForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PlainMessages, forms.Form):
+    subjects = {"rating": _("a rating")}
+
     rating = forms.ChoiceField(
         label=_("How satisfied are you with the outcome?"),
         choices=Feedback.Rating.choices,

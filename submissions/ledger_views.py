@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from deputies.models import Station
+from portal.forms import PlainMessages
 from portal.xlsx_print import (
     INTEGER,
     PERCENT,
@@ -28,7 +29,7 @@ from submissions.models import Department
 MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 
 
-class LedgerForm(forms.Form):
+class LedgerForm(PlainMessages, forms.Form):
     """The period: from–to dates when both are given, else a month (this month at first) and,
     for those who see every department, one department. A department's handlers get no
     department field: their scope is their own department whatever the query string says."""

@@ -135,7 +135,7 @@ def track(request):
             request, form.cleaned_data["reference"], form.cleaned_data["code"]
         )
     feedback_form = None
-    if case and "rating" in request.POST and case.status != Case.Status.AWAITING_FEEDBACK:
+    if case and rating_posted(request) and case.status != Case.Status.AWAITING_FEEDBACK:
         # A second tab, or the loser of two ratings racing: say so rather than ignore it.
         messages.error(request, refusal(case, None, "rate"))
     elif case and case.status == Case.Status.AWAITING_FEEDBACK:
@@ -173,9 +173,15 @@ def track(request):
     )
 
 
+def rating_posted(request):
+    """The rating form was sent (its hidden "rate" field), with or without a rating chosen:
+    one sent without a choice is told to choose, and keeps its comment."""
+    return "rate" in request.POST or "rating" in request.POST
+
+
 def rate(request, case):
     """The submitter's own rating; returns the form to show again, or None once it is done."""
-    form = FeedbackForm(request.POST if "rating" in request.POST else None)
+    form = FeedbackForm(request.POST if rating_posted(request) else None)
     if not (form.is_bound and form.is_valid()):
         return form
     try:

@@ -52,7 +52,7 @@ SKIP = re.compile(
 # Words that may appear in Latin letters: codes, units, formats, proper names, key names.
 ALLOWED_WORDS = {
     "CSV", "XLSX", "XLS", "PDF", "DOCX", "ODT", "TXT", "TSV", "JPEG", "JPG", "PNG", "GIF",
-    "SVG", "WEBP", "AVIF", "HTML", "SMS", "HTTP", "HTTPS", "URL", "ICP", "QR", "ID", "OK",
+    "SVG", "WEBP", "AVIF", "HEIC", "HTML", "SMS", "HTTP", "HTTPS", "URL", "ICP", "QR", "ID", "OK",
     "MB", "KB", "GB", "Excel", "Word", "WeChat", "JavaScript", "localhost",
     "Ctrl", "Alt", "Shift", "Esc", "Enter", "Tab", "Cmd",
     "YXGY",  # the demo station's case-reference prefix

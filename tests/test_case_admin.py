@@ -180,7 +180,7 @@ class TestActions:
         errors = html[
             html.index('id="id_reject-reason-label"') : html.index('id="id_reject-reason"')
         ]
-        assert "必需字段" in errors
+        assert "请填写理由。" in errors  # plain words naming the field, not Django's 必需字段
         assert Case.objects.get(pk=case.pk).status == Case.Status.SUBMITTED
 
     def test_handler_signs_and_replies_with_a_document(self, client, world):

@@ -41,7 +41,7 @@ def test_a_bad_period_is_reported_and_this_year_is_shown(client, stats_page):
     response = client.get("/stats/", {"period": "1999"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "选择一个有效的选项" in html and response.context["period"].key == "this_year"
+    assert "请从列表中选择统计时段。" in html and response.context["period"].key == "this_year"
 
 
 @pytest.mark.django_db

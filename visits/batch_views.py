@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from portal.forms import PlainMessages
 from portal.spreadsheets import SheetError
 from visits import batch
 
@@ -25,7 +26,7 @@ XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.
 add_cases = permission_required("submissions.add_case", raise_exception=True)
 
 
-class BatchForm(forms.Form):
+class BatchForm(PlainMessages, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Rows copied from Excel"),
         required=False,

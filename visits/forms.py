@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from deputies.models import Deputy, Enterprise
+from portal.forms import PlainMessages
 from submissions import roles
 from submissions.forms import max_length_of, text_field
 from submissions.models import Case, Category
@@ -14,7 +15,7 @@ from submissions.validators import normalise_mobile, validate_mobile
 from visits.models import Visit, VisitTeam
 
 
-class VisitForm(forms.Form):
+class VisitForm(PlainMessages, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     enterprise = forms.ModelChoiceField(
         label=_("Enterprise"), queryset=Enterprise.objects.filter(is_active=True).order_by("name")
@@ -55,7 +56,7 @@ class VisitForm(forms.Form):
         return cleaned
 
 
-class ItemForm(forms.Form):
+class ItemForm(PlainMessages, forms.Form):
     """One item raised during the visit; the enterprise's contact is the submitter."""
 
     kind = forms.ChoiceField(label=_("Type"), choices=Case.Kind.choices, initial="problem")
