@@ -3,11 +3,17 @@
 styles and frames may come from (Content-Security-Policy); and requests refused by their size
 before anything reads them."""
 
-from csp.constants import SELF
+import re
+
+from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from portal.csp import current_nonce
+
+FRAME_ANCESTORS = re.compile(r"frame-ancestors [^;]*")
 
 
 class BrowserPolicyMiddleware:
@@ -27,13 +33,29 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy from settings.CONTENT_SECURITY_POLICY, with one exception: a response
     Wagtail lets the site frame itself (X-Frame-Options: SAMEORIGIN, the page editor's live
     preview) gets frame-ancestors 'self' instead of 'none', or browsers, which obey
-    frame-ancestors over X-Frame-Options, would leave the preview blank."""
+    frame-ancestors over X-Frame-Options, would leave the preview blank.
 
-    def get_policy_parts(self, request, response, report_only=False):
-        parts = super().get_policy_parts(request, response, report_only=report_only)
-        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
-            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
-        return parts
+    Wagtail renders a preview by passing a made-up request for the page through the whole
+    middleware stack inside the editor's request, and marks the response SAMEORIGIN only after
+    that; so the exception is made on the header already written (whose nonce is the one the
+    preview's scripts carry), whichever of the two requests gets here first."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        # For Wagtail's widgets and panels, which render without the request (portal.csp).
+        request._csp_nonce_token = current_nonce.set(request.csp_nonce)
+
+    def process_response(self, request, response):
+        token = getattr(request, "_csp_nonce_token", None)
+        if token is not None:
+            try:
+                current_nonce.reset(token)
+            except ValueError:  # set in another context (ASGI runs the steps apart)
+                current_nonce.set(None)
+        response = super().process_response(request, response)
+        if HEADER in response and response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            response[HEADER] = FRAME_ANCESTORS.sub("frame-ancestors 'self'", response[HEADER])
+        return response
 
 
 class RequestSizeLimitMiddleware:
