@@ -172,3 +172,21 @@ def test_page_editor_and_its_live_preview(demo_site, browser, violations):
     page.wait_for_timeout(500)
     assert violations == []
     screenshot(page, "csp-page-preview")
+
+
+def test_chooser_modals_and_inline_panels(demo_site, browser, violations):
+    """Choosers open their modal and an inline panel adds a row (its date pickers and choosers
+    start from scripts cloned from a template) without a blocked script."""
+    from home.models import NewsPage
+
+    page = signed_in(browser, demo_site.url, violations, "admin")
+    news = NewsPage.objects.first()
+    visit(page, f"{demo_site.url}/admin/pages/{news.pk}/edit/", violations)
+    page.locator("button[id$='-ADD']").first.click()  # a gallery row: its chooser starts
+    page.wait_for_timeout(500)
+    assert violations == []
+    page.locator("button[data-chooser-action-choose]:visible").last.click()
+    expect(page.locator(".modal-dialog")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert violations == []
+    screenshot(page, "csp-chooser-and-inline-panel")
