@@ -10,6 +10,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 
 from portal.csp import current_nonce
 
@@ -30,15 +31,22 @@ class BrowserPolicyMiddleware:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy from settings.CONTENT_SECURITY_POLICY, with one exception: a response
-    Wagtail lets the site frame itself (X-Frame-Options: SAMEORIGIN, the page editor's live
-    preview) gets frame-ancestors 'self' instead of 'none', or browsers, which obey
-    frame-ancestors over X-Frame-Options, would leave the preview blank.
+    """django-csp's policy from settings.CONTENT_SECURITY_POLICY, with two exceptions: the admin
+    adds settings.ADMIN_CONTENT_SECURITY_POLICY_UPDATE (inline styles), and a response Wagtail
+    lets the site frame itself (X-Frame-Options: SAMEORIGIN, the page editor's live preview)
+    gets frame-ancestors 'self' instead of 'none', or browsers, which obey frame-ancestors over
+    X-Frame-Options, would leave the preview blank.
 
     Wagtail renders a preview by passing a made-up request for the page through the whole
     middleware stack inside the editor's request, and marks the response SAMEORIGIN only after
     that; so the exception is made on the header already written (whose nonce is the one the
     preview's scripts carry), whichever of the two requests gets here first."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and in_admin(request):
+            parts.update = {**settings.ADMIN_CONTENT_SECURITY_POLICY_UPDATE, **(parts.update or {})}
+        return parts
 
     def process_request(self, request):
         super().process_request(request)
@@ -56,6 +64,13 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if HEADER in response and response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
             response[HEADER] = FRAME_ANCESTORS.sub("frame-ancestors 'self'", response[HEADER])
         return response
+
+
+def in_admin(request):
+    try:
+        return request.path_info.startswith(reverse("wagtailadmin_home"))
+    except NoReverseMatch:  # a URLconf without the admin
+        return False
 
 
 class RequestSizeLimitMiddleware:

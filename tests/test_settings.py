@@ -147,6 +147,10 @@ def test_production_sends_a_content_security_policy_with_a_nonce_on_every_script
         assert policy["base-uri"] == ["'self'"]
         assert policy["form-action"] == ["'self'"]
         assert policy["frame-ancestors"] == ["'none'"]
+        # Inline styles only in the admin, whose page editor writes <style> elements.
+        assert policy["style-src"] == (
+            ["'self'", "'unsafe-inline'"] if name == "admin" else ["'self'"]
+        ), name
         assert "camera=()" in headers["Permissions-Policy"]
         assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
         assert headers["X-Frame-Options"] == "DENY"
