@@ -9,7 +9,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import context_processors
+        from portal.csp import nonce_wagtail_scripts
         from portal.exports import guard_wagtail_exports
 
         guard_wagtail_exports()
+        nonce_wagtail_scripts()
         context_processors.connect_signals()

@@ -2,6 +2,7 @@
 the settings refuse to start without what production needs. Values the settings files merely
 state are not restated here."""
 
+import json
 import os
 import subprocess
 import sys
@@ -87,3 +88,83 @@ def test_production_sends_the_browser_policy_headers():
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+# Under production settings, in a throwaway database the subprocess migrates: the headers of a
+# public page (the home page) and of an admin page with Wagtail's inline scripts (the home
+# page's editor), and every <script> of each with its nonce. Static files are named as in
+# development (no collectstatic here); everything else is production's.
+HEADERS_SCRIPT = """
+import json, re
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import setup_test_environment
+from wagtail.models import Site
+
+setup_test_environment()
+connection.creation.create_test_db(verbosity=0)
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+home = Site.objects.get(is_default_site=True).root_page
+admin = get_user_model().objects.create_superuser("csp-admin", password="x")
+client = Client(HTTP_HOST="station.example.gov.cn")
+results = {}
+with override_settings(STORAGES={"default": plain, "staticfiles": plain}):
+    for name, path in (("public", "/"), ("admin", f"/admin/pages/{home.pk}/edit/")):
+        if name == "admin":
+            client.force_login(admin)
+        r = client.get(path, secure=True)
+        results[name] = {
+            "status": r.status_code,
+            "headers": {k: r.headers.get(k) for k in (
+                "Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Resource-Policy",
+                "X-Frame-Options")},
+            "scripts": re.findall(r"<script\\b[^>]*>", r.content.decode()),
+        }
+print("RESULTS " + json.dumps(results))
+"""
+
+
+def directives(header):
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def test_production_sends_a_content_security_policy_with_a_nonce_on_every_script():
+    result = run_production("shell", "-c", HEADERS_SCRIPT, **GOOD_PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULTS "))
+    results = json.loads(line.removeprefix("RESULTS "))
+    for name, page in results.items():
+        assert page["status"] == 200, name
+        headers = page["headers"]
+        policy = directives(headers["Content-Security-Policy"])
+        assert "'unsafe-inline'" not in policy["script-src"], name
+        nonces = [source for source in policy["script-src"] if source.startswith("'nonce-")]
+        assert len(nonces) == 1, name
+        nonce = nonces[0].removeprefix("'nonce-").removesuffix("'")
+        assert policy["default-src"] == ["'self'"]
+        assert policy["object-src"] == ["'none'"]
+        assert policy["base-uri"] == ["'self'"]
+        assert policy["form-action"] == ["'self'"]
+        assert policy["frame-ancestors"] == ["'none'"]
+        # Inline styles only in the admin, whose page editor writes <style> elements.
+        assert policy["style-src"] == (
+            ["'self'", "'unsafe-inline'"] if name == "admin" else ["'self'"]
+        ), name
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+        # Scripts: the site's own files, or inline with the nonce; JSON data is not run.
+        inline = [
+            tag for tag in page["scripts"] if "src=" not in tag and "application/json" not in tag
+        ]
+        for tag in inline:
+            assert f'nonce="{nonce}"' in tag, (name, tag)
+        assert any(f'nonce="{nonce}"' in tag for tag in page["scripts"]), name
+    # Wagtail's own inline scripts (the editor's date pickers) are there, and carry the nonce.
+    admin_inline = [
+        tag
+        for tag in results["admin"]["scripts"]
+        if "src=" not in tag and "application/json" not in tag
+    ]
+    assert admin_inline

@@ -222,3 +222,58 @@ SIGN_PERIOD_WORKDAYS = int(os.environ.get("SIGN_PERIOD_WORKDAYS", "1"))
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
 # Days before the deadline when a department is reminded.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
+
+# --- Content-Security-Policy and request size (django-csp) ----------------------------------
+# Kept in one block so that other changes to the settings merge around it.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+# Scripts run only from this site's own files or from a <script> carrying the request's nonce
+# ({{ request.csp_nonce }}); no inline event handlers, no javascript: URLs, nothing from a CDN.
+# Styles too come only from the site's files, except in the admin (below).
+# Images: data: for Bootstrap's and Wagtail's icons written in CSS, blob: for the admin's preview
+# of an image before it is uploaded. frame-ancestors is 'none', except on the pages Wagtail marks
+# X-Frame-Options: SAMEORIGIN (the page editor's live preview), which the site itself may frame
+# (portal.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The admin (every path under Wagtail's, the live preview included) may also use inline styles:
+# Wagtail's page editor (Draftail, the side panels) writes <style> elements from its scripts,
+# different on each load, so neither a hash nor a nonce can name them. An injected style may
+# restyle a page but runs no code; scripts stay as strict there as on the public site.
+ADMIN_CONTENT_SECURITY_POLICY_UPDATE = {"style-src": [UNSAFE_INLINE]}
+INSTALLED_APPS.append("csp")  # django-csp's system checks (they refuse its old settings)
+
+# The largest request body accepted, in bytes: three photos of 10 MB each and the form's text.
+# Larger requests are answered 413 from their Content-Length before anything reads the body
+# (portal.middleware.RequestSizeLimitMiddleware); the proxy in front should refuse them too
+# (nginx: client_max_body_size 35m), which also covers chunked bodies without a length.
+MAX_REQUEST_SIZE = int(os.environ.get("MAX_REQUEST_SIZE", str(35 * 1024 * 1024)))
+# Form fields other than files may take 2.5 MB (Django's default, said here so it is not
+# raised by accident); uploaded files larger than that are streamed to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Both run before anything that could read the body: right after the browser policy headers,
+# so that a refusal still carries them.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portal.middleware.BrowserPolicyMiddleware") + 1,
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portal.middleware.ContentSecurityPolicyMiddleware") + 1,
+    "portal.middleware.RequestSizeLimitMiddleware",
+)
+# --- end of Content-Security-Policy and request size -----------------------------------------
