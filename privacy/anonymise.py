@@ -51,11 +51,16 @@ def scrubber(values):
     def scrub(text):
         if not text:
             return text
-        for value in literal:
-            text = text.replace(value, "*" * len(value))
-        return masking.mask(text, values)
+        return masking.mask(scrub_literal(text, literal), values)
 
     return scrub
+
+
+def scrub_literal(text, values):
+    """Only the known values, as asterisks: for keys and codes that masking must not reword."""
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, "*" * len(value))
+    return text
 
 
 def scrub_json(data, scrub):
@@ -127,14 +132,19 @@ def anonymise(case, *, trigger, user=None, reason=""):
             | contains_any("recipient", values)
         )
         for message in messages:
-            recipient = message.recipient
-            if recipient in values:
-                recipient = "*" * len(recipient)
+            extra = {}
+            if message.recipient in values:
+                # A message to the person not yet sent never will be: there is nobody to send to.
+                extra["recipient"] = "*" * len(message.recipient)
+                if message.status != Notification.Status.SENT:
+                    extra["status"] = Notification.Status.GAVE_UP
             Notification.objects.filter(pk=message.pk).update(
-                recipient=recipient,
                 subject=scrub(message.subject),
                 body=scrub(message.body),
                 last_error=scrub(message.last_error),
+                # The key that makes a message unique names its recipient.
+                dedupe_key=message.dedupe_key and scrub_literal(message.dedupe_key, values),
+                **extra,
             )
         # The audit log: the case's own entries (their label is "<reference> <title>"), the
         # generic ones Wagtail kept before cases had their own, and any entry naming the person.

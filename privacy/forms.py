@@ -34,11 +34,10 @@ class ChosenCasesForm(forms.Form):
     )
     reason = reason_field(_("Reason"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, cases, **kwargs):
+        """cases: the person's cases as the search found them; only those can be chosen."""
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = Case.objects.visible_to(user).filter(
-            anonymisation__isnull=True
-        )
+        self.fields["cases"].queryset = cases
         self.fields["cases"].label_from_instance = lambda case: case.reference
 
 

@@ -25,7 +25,7 @@ def normalise_phone(value):
     """A phone as typed by anyone: full-width digits, spaces, dashes, dots, brackets, +86 or
     0086 in front all come to the digits stored on a case."""
     value = unicodedata.normalize("NFKC", value or "").strip()
-    value = re.sub(r"[\s.\-_()·]", "", value)
+    value = re.sub(r"[\s.\-_()·‐‑‒–—―−]", "", value)
     if value.startswith("0086"):
         value = "+86" + value[4:]
     return normalise_mobile(value)

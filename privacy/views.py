@@ -48,17 +48,17 @@ def reveal_contact(request, pk):
 
 
 def _results(request, query, search_form=None, forms=None):
-    cases = list(person_requests.find_cases(request.user, query))
-    user = request.user
+    found = person_requests.find_cases(request.user, query)
+    cases = list(found)
     forms = forms or {}
     initial = {"cases": cases}
     context = {
         "search_form": search_form or SearchForm(initial={"query": query}),
         "query": query,
         "cases": cases,
-        "export_form": forms.get("export") or ExportForm(user=user, initial=initial),
-        "correct_form": forms.get("correct") or CorrectForm(user=user, initial=initial),
-        "erase_form": forms.get("erase") or EraseForm(user=user, initial=initial),
+        "export_form": forms.get("export") or ExportForm(cases=found, initial=initial),
+        "correct_form": forms.get("correct") or CorrectForm(cases=found, initial=initial),
+        "erase_form": forms.get("erase") or EraseForm(cases=found, initial=initial),
         "searched": True,
     }
     return render(request, "privacy/person_requests.html", context)
@@ -89,12 +89,14 @@ FORMS = {"export": ExportForm, "correct": CorrectForm, "erase": EraseForm}
 def person_action(request, action):
     if action not in FORMS:
         raise PermissionDenied
-    form = FORMS[action](request.POST, user=request.user)
     query = request.POST.get("query", "")[:100]
+    # The cases a search for the posted words finds: no other case can be chosen.
+    form = FORMS[action](request.POST, cases=person_requests.find_cases(request.user, query))
     if not form.is_valid():
         messages.error(request, _("Please correct the form below."))
         return _results(request, query, forms={action: form})
-    cases, reason = list(form.cleaned_data["cases"]), form.cleaned_data["reason"]
+    cases = sorted(form.cleaned_data["cases"], key=lambda case: (case.created_at, case.pk))
+    reason = form.cleaned_data["reason"]
     if action == "export":
         person_requests.record(request.user, PersonRequest.Action.EXPORT, reason, cases)
         stamp = timezone.localdate().isoformat()
