@@ -475,3 +475,24 @@ def test_phone_normalisation_examples():
     assert person_requests.normalise_phone("＋８６ １３９－１２３４－５６７８") == PHONE
     assert person_requests.normalise_phone("0086 139 1234 5678") == PHONE
     assert not person_requests.is_phone("欧阳隐私")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(
+        alphabet="王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗建国小明丽华", min_size=2, max_size=4
+    ),
+    head=st.sampled_from(["13", "15", "18", "19"]),
+    rest=st.text(alphabet="0123456789", min_size=9, max_size=9),
+    before=st.sampled_from(["", "我是", "联系人：", "请联系", "反映人"]),
+    between=st.sampled_from(["，电话", " 手机：", "，", "（", " tel "]),
+    after=st.sampled_from(["", "。", "，路灯坏了。", "）"]),
+)
+def test_scrubbing_leaves_neither_the_name_nor_the_phone(name, head, rest, before, between, after):
+    from privacy.anonymise import scrubber
+
+    phone = head + rest
+    text = f"{before}{name}{between}{phone}{after}"
+    scrubbed = scrubber([name, phone])(text)
+    assert name not in scrubbed and phone not in scrubbed
+    assert not any(ch.isdigit() for ch in scrubbed)  # not even 138****1234: all of it
