@@ -9,6 +9,7 @@ import unicodedata
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from wagtail.log_actions import log
 
 from portal.xlsx_print import DATE, WRAP, Column, PrintableWorkbook
@@ -109,20 +110,21 @@ def case_data(case):
     }
 
 
+# Headings marked for translation here, translated when the sheet is written.
 EXPORT_FIELDS = [
-    ("reference", "Reference number", 16, None),
-    ("received_on", "Date received", 14, DATE),
-    ("category", "Category", 12, None),
-    ("title", "Title", 24, WRAP),
-    ("description", "Description", 40, WRAP),
-    ("place", "Place in the park", 16, WRAP),
-    ("enterprise", "Enterprise", 20, WRAP),
-    ("submitter_name", "Name", 10, None),
-    ("submitter_phone", "Mobile phone", 14, None),
-    ("submitter_email", "E-mail", 20, None),
-    ("status", "Status", 14, None),
-    ("replies", "Replies", 40, WRAP),
-    ("ratings", "Ratings", 20, WRAP),
+    ("reference", gettext_noop("Reference number"), 16, None),
+    ("received_on", gettext_noop("Date received"), 14, DATE),
+    ("category", gettext_noop("Category"), 12, None),
+    ("title", gettext_noop("Title"), 24, WRAP),
+    ("description", gettext_noop("Description"), 40, WRAP),
+    ("place", gettext_noop("Place in the park"), 16, WRAP),
+    ("enterprise", gettext_noop("Enterprise"), 20, WRAP),
+    ("submitter_name", gettext_noop("Name"), 10, None),
+    ("submitter_phone", gettext_noop("Mobile phone"), 14, None),
+    ("submitter_email", gettext_noop("E-mail"), 20, None),
+    ("status", gettext_noop("Status"), 14, None),
+    ("replies", gettext_noop("Replies"), 40, WRAP),
+    ("ratings", gettext_noop("Ratings"), 20, WRAP),
 ]
 
 
