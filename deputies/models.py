@@ -104,6 +104,15 @@ class Station(QRCodeHolder):
         validators=[MinValueValidator(1), MaxValueValidator(3660)],
         help_text=_("The longest period a detailed ledger may cover in one download."),
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "How many years after a case is finished its submitter's personal data is kept; "
+            "then it is anonymised. The privacy notice states this period."
+        ),
+    )
     # The department assessment (考核通报) marks a department red below these.
     target_on_time_rate = models.DecimalField(
         _("target on-time reply rate (%)"),

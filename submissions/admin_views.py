@@ -46,7 +46,10 @@ def record_case(request):
 
 @never_cache
 @view_cases
-def case_detail(request, pk, forms=None):
+def case_detail(request, pk, forms=None, contact_revealed=False):
+    """The case page. Contact details (and free text as typed, since submitters type phones
+    and names into it) show only in the answer to a recorded read (privacy: 显示联系方式),
+    which calls this with contact_revealed; until then the text reads masked for everyone."""
     case = visible_case(request.user, pk)
     actions = workflow.allowed_actions(case, request.user)
     forms = forms or {}
@@ -64,7 +67,8 @@ def case_detail(request, pk, forms=None):
         .prefetch_related("assisting_departments")
         .order_by("round")
     )
-    shown = roles.reader_mask(request.user, case)
+    shown = roles.reader_mask(request.user, case, revealed=contact_revealed)
+    sees_submitter = roles.sees_submitter_contact(request.user, case)
     feedback = list(case.feedback.select_related("recorded_by").order_by("created_at"))
     events = list(roles.visible_events(request.user, case, assignments))
     for item in feedback:
@@ -86,8 +90,9 @@ def case_detail(request, pk, forms=None):
             "action_forms": action_forms,
             "look_alikes": duplicates.look_alikes(case, request.user) if "merge" in actions else [],
             "merged_cases": case.merged_cases.visible_to(request.user).order_by("pk"),
-            "show_contact": roles.can_see_contact_details(request.user),
-            "show_submitter": roles.sees_submitter_contact(request.user, case),
+            "show_contact": contact_revealed and roles.can_see_contact_details(request.user),
+            "show_submitter": contact_revealed and sees_submitter,
+            "contact_hidden": not contact_revealed and sees_submitter,
             "show_receipt": roles.can_see_tracking_code(request.user),
             # Other apps add to the page without this one importing them (disclosure: 公示).
             "panels": [

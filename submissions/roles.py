@@ -27,6 +27,9 @@ RECORD_FOLLOW_UP = "submissions.record_follow_up"
 CLOSE = "submissions.close_cases"
 ADD_NOTE = "submissions.add_case_note"
 SUPERVISE = "submissions.supervise_cases"
+# The privacy app's rights (PIPL): a person's requests, and reading the log of contact reads.
+PERSON_REQUESTS = "privacy.handle_person_requests"
+READ_CONTACT_LOG = "privacy.view_contactread"
 
 # Permissions each role's group gets; the data migration applies exactly these, in code.
 GROUP_PERMISSIONS = {
@@ -42,6 +45,7 @@ GROUP_PERMISSIONS = {
         CLOSE,
         ADD_NOTE,
         SUPERVISE,
+        PERSON_REQUESTS,
         "submissions.view_category",
         "submissions.add_category",
         "submissions.change_category",
@@ -84,6 +88,9 @@ GROUP_PERMISSIONS = {
         "deputies.view_deputy",
         "deputies.view_enterprise",
         "notifications.view_notification",
+        READ_CONTACT_LOG,
+        "privacy.view_personrequest",
+        "privacy.view_anonymisation",
         "submissions.view_calendaroverride",
         "submissions.add_calendaroverride",
         "submissions.change_calendaroverride",
@@ -187,11 +194,12 @@ def edits_pages(user):
     return any(p.permission.codename in ("change_page", "publish_page") for p in held)
 
 
-def reader_mask(user, case):
+def reader_mask(user, case, revealed=False):
     """How this user reads the case's free text (title, description, place, notes, comments):
-    as typed for roles with contact rights; with personal data masked for the others, since
-    submitters type phones and names into the text as well as into the contact fields."""
-    if can_see_contact_details(user):
+    as typed for roles with contact rights once they have asked for the contact details (a
+    read that is recorded); with personal data masked otherwise, since submitters type phones
+    and names into the text as well as into the contact fields."""
+    if revealed and can_see_contact_details(user):
         return lambda text: text
     from submissions import masking
 

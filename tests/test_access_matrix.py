@@ -824,9 +824,33 @@ def test_access_matrix(world, role):
     if role in SEES_TRACKING_CODES:
         seen = set().union(*(o.seen_tracking for o in outcomes))
         assert visible <= seen, f"{role} never sees the tracking codes of {visible - seen}"
-    if role in SEES_CONTACT_DETAILS:
-        seen = set().union(*(o.seen_contact for o in outcomes))
-        assert visible <= seen, f"{role} never sees the submitters of {visible - seen}"
+    # Contact details show on no page as it opens, only in the answer to the recorded read
+    # (显示联系方式, a POST): test_contact_details_are_read_only_through_the_recorded_read.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_contact_details_are_read_only_through_the_recorded_read(world, role):
+    """Issue 17: the rows with contact rights read every visible case's submitter through the
+    recorded read, and each read is recorded; the others read none and nothing is recorded
+    (no case in the world lets its department call the submitter)."""
+    from privacy.models import ContactRead
+
+    client, user = client_for(world, role), world.users[role]
+    missing, leaked = [], []
+    for key, probe in sorted(world.cases.items()):
+        url = reverse("privacy_reveal_contact", args=[probe.case.pk])
+        response = client.post(url, {"reason": "矩阵核对"})
+        client.cookies.pop("messages", None)
+        shown = any(marker in body_text(response) for marker in probe.contact_markers)
+        reads = ContactRead.objects.filter(case=probe.case, user=user).count()
+        allowed = role in SEES_CONTACT_DETAILS and key in world.visible(role)
+        if allowed and not (shown and reads == 1):
+            missing.append(f"{key}: shown={shown}, recorded reads={reads}")
+        if not allowed and (shown or reads):
+            leaked.append(f"{key}: {response.status_code}, recorded reads={reads}")
+    assert not missing, f"{role} cannot read:\n" + "\n".join(missing)
+    assert not leaked, f"{role} reads:\n" + "\n".join(leaked)
 
 
 @pytest.mark.django_db

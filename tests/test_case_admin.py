@@ -109,10 +109,14 @@ class TestScoping:
         assert "给我的" in html and "给别人的" not in html
 
     def test_contact_details_only_for_staff_and_committee(self, client, world):
+        """Staff and the committee read them through the recorded read (显示联系方式), never
+        on the page as it opens; the department not at all."""
         case = world["assigned"](world["ours"])
         for name, visible in (("staff", True), ("committee", True), ("handler", False)):
-            html = login(client, world["users"][name]).get(f"/admin/cases/{case.pk}/")
-            assert ("13807961234" in html.content.decode()) is visible, name
+            login(client, world["users"][name])
+            assert "13807961234" not in client.get(f"/admin/cases/{case.pk}/").content.decode()
+            read = client.post(f"/admin/cases/{case.pk}/contact/", {"reason": "回访"})
+            assert ("13807961234" in read.content.decode()) is visible, name
 
     def test_handler_menu_shows_only_the_claim_list(self, client, world):
         world["assigned"](world["ours"])

@@ -225,6 +225,14 @@ def plant(texts, station, people):
         Case.Status.AWAITING_FEEDBACK,
         Case.Status.CLOSED,
     }
+    # The privacy logs (issue 17): a reason typed by staff, the words a search was for.
+    from privacy.models import Anonymisation, ContactRead, PersonRequest
+
+    ContactRead.objects.create(case=closed, user=staff, reason=t[3])
+    PersonRequest.objects.create(
+        user=staff, action="search", query=t[4], reason=t[5], references=t[0]
+    )
+    Anonymisation.objects.create(case=late, trigger="request", user=staff, reason=t[1])
     # 公示清单: a live notice of the closed case, whose text an editor typed or pasted.
     index = DisclosureIndexPage.objects.get()
     index.add_child(

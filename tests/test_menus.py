@@ -29,6 +29,7 @@ EXPECTED = {
         "/admin/snippets/deputies/receptionday/",
         "/admin/snippets/submissions/category/",
         *(f"/admin/visits/{v}/" for v in ("visit", "team", "campaign", "plan")),
+        "/admin/privacy/requests/",  # a person's requests (PIPL)
     },
     roles.COMMITTEE: {
         *(QUEUES.format(q) for q in ("intake", "problems", "returned", "claims", "extensions")),
@@ -47,6 +48,10 @@ EXPECTED = {
         "/admin/organisations/departments/",
         "/admin/organisations/committees/",
         *(f"/admin/visits/{v}/" for v in ("visit", "team", "campaign", "plan")),
+        # The privacy logs: reads of contact details, a person's requests, anonymisations.
+        "/admin/privacy_contact_reads/",
+        "/admin/privacy_request_log/",
+        "/admin/privacy_anonymisations/",
     },
 }
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "visits",
     "notifications",
     "disclosure",
+    "privacy",
     "portal",
     "crispy_forms",
     "crispy_bootstrap5",

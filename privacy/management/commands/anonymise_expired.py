@@ -1,0 +1,29 @@
+"""Run from cron (daily is plenty): anonymise the finished cases whose retention period has
+ended. Safe to run again and again: a case is anonymised once."""
+
+from django.core.management.base import BaseCommand
+
+from privacy.anonymise import run_retention
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise the personal data of finished cases whose station's retention period has "
+        "ended (every copy: messages, timeline, audit log, files)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List the cases that are due, change nothing.",
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        references = run_retention(dry_run=dry_run)
+        if dry_run:
+            self.stdout.write(f"would anonymise {len(references)} case(s)")
+        else:
+            self.stdout.write(f"anonymised {len(references)} case(s)")
+        for reference in references:
+            self.stdout.write(f"  {reference}")
