@@ -101,6 +101,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import setup_test_environment
 from wagtail.models import Site
+from tests.second_step import pass_second_step
 
 setup_test_environment()
 connection.creation.create_test_db(verbosity=0)
@@ -113,6 +114,7 @@ with override_settings(STORAGES={"default": plain, "staticfiles": plain}):
     for name, path in (("public", "/"), ("admin", f"/admin/pages/{home.pk}/edit/")):
         if name == "admin":
             client.force_login(admin)
+            pass_second_step(client)  # production asks an administrator for a code too
         r = client.get(path, secure=True)
         results[name] = {
             "status": r.status_code,
