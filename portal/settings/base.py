@@ -4,6 +4,7 @@ Everything that differs between machines is read from the environment here, in o
 the defaults are for development only and production.py refuses to start on them.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -215,3 +216,26 @@ SIGN_PERIOD_WORKDAYS = int(os.environ.get("SIGN_PERIOD_WORKDAYS", "1"))
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
 # Days before the deadline when a department is reminded.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
+
+# Logins (issue 17). django-axes counts failed sign-ins on every login form: an account is locked
+# after LOGIN_FAILURE_LIMIT failures, a client address after LOGIN_FAILURES_PER_ADDRESS (more: a
+# whole office may sign in from one address), each for LOGIN_LOCKOUT_MINUTES after its last
+# failure. accounts.lockouts decides and words it; administrators unlock under Settings.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.lockouts.LockoutHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"  # the rate limits' rule, with its proxy
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+# A success does not wipe the failures: it would also wipe those of its address, other accounts'
+# included, so that one's own login would reset the count against someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: nothing reads them
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
