@@ -15,11 +15,14 @@ class AccountsConfig(AppConfig):
         # fields required: a login made without them (a deputy's, the demo's) could not even
         # change its password. Wagtail has no setting or hook for that form (wagtail#7410), so
         # its panel is given ours, which leaves them optional.
+        from django.contrib.auth.signals import user_logged_in
         from wagtail.admin.views import account
 
+        from accounts import sessions
         from accounts.forms import NameEmailForm
 
         account.NameEmailSettingsPanel.form_class = NameEmailForm
+        user_logged_in.connect(sessions.stamp_login, dispatch_uid="accounts.sessions.stamp_login")
 
 
 class UsersConfig(WagtailUsersAppConfig):

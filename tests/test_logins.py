@@ -6,22 +6,27 @@ only after the response."""
 
 import datetime
 import html
+import time
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.log_actions import registry as log_actions
 from wagtail.models import ModelLogEntry
 
-from accounts import lockouts
+from accounts import lockouts, sessions
 from portal import ratelimit
 from submissions import roles
 from tests.factories import StationFactory, make_user
 from tests.test_menus import menu_urls
+from tests.test_settings import GOOD_PRODUCTION_ENV, run_production
 
 User = get_user_model()
 PASSWORD = "Liaison-2026-pass"
@@ -341,3 +346,71 @@ def test_unlocking_nothing_is_refused_in_words(admin):
     )
     assert zh("Choose an account or an address to unlock.") in text_of(response)
     assert client.get(reverse("accounts_unlock")).status_code == 405
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+def session_of(client):
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+@pytest.mark.django_db
+def test_a_session_ends_with_the_browser_and_after_eight_idle_hours(alice, settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    client = Client()
+    response = sign_in(client, "alice", PASSWORD)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie
+    left = session_of(client).expire_date - timezone.now()
+    assert datetime.timedelta(hours=7, minutes=59) < left <= datetime.timedelta(hours=8)
+    assert "remember" not in client.get(LOGIN).content.decode()  # no "Remember me" to tick
+
+
+@pytest.mark.django_db
+def test_an_idle_session_is_signed_out(alice):
+    client = Client()
+    sign_in(client, "alice", PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and LOGIN in response["Location"]
+
+
+@pytest.mark.django_db
+def test_an_active_session_is_renewed_now_and_then_without_a_write_on_every_request(alice):
+    client = Client()
+    sign_in(client, "alice", PASSWORD)
+    # Just signed in: requests write nothing to the session table.
+    before = session_of(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert session_of(client).expire_date == before
+    # Seven hours and fifty-nine minutes later, still at work: the request renews the session.
+    session = client.session
+    session[sessions.RENEWED] = int(time.time()) - sessions.renew_after() - 1
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    assert client.get("/admin/").status_code == 200
+    left = session_of(client).expire_date - timezone.now()
+    assert left > datetime.timedelta(hours=7, minutes=59)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_idle_time_and_the_limits_come_from_the_environment():
+    code = (
+        "from django.conf import settings as s\n"
+        "print(s.SESSION_COOKIE_AGE, s.AXES_FAILURE_LIMIT, s.LOGIN_FAILURES_PER_ADDRESS,"
+        " int(s.AXES_COOLOFF_TIME.total_seconds()), s.SESSION_EXPIRE_AT_BROWSER_CLOSE)\n"
+    )
+    env = dict(
+        GOOD_PRODUCTION_ENV,
+        SESSION_IDLE_MINUTES="30",
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_FAILURES_PER_ADDRESS="12",
+        LOGIN_LOCKOUT_MINUTES="45",
+    )
+    result = run_production("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["1800", "3", "12", "2700", "True"]

@@ -222,7 +222,7 @@ REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
 # whole office may sign in from one address), each for LOGIN_LOCKOUT_MINUTES after its last
 # failure. accounts.lockouts decides and words it; administrators unlock under Settings.
 INSTALLED_APPS.append("axes")
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+MIDDLEWARE += ["accounts.sessions.IdleSessionMiddleware", "axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before any password check
     "django.contrib.auth.backends.ModelBackend",
@@ -239,3 +239,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
 AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: nothing reads them
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
+# Sessions end after SESSION_IDLE_MINUTES without a request (accounts.sessions renews them) and
+# when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60))) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
