@@ -10,9 +10,10 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,7 @@ from wagtail.log_actions import registry as log_actions
 from wagtail.models import ModelLogEntry
 
 from accounts import lockouts, sessions
+from accounts.validators import DEMO_PASSWORD
 from portal import ratelimit
 from submissions import roles
 from tests.factories import StationFactory, make_user
@@ -414,3 +416,87 @@ def test_the_idle_time_and_the_limits_come_from_the_environment():
     result = run_production("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["1800", "3", "12", "2700", "True"]
+
+
+# --- password rules ---------------------------------------------------------------------------
+
+
+def refusals(password, user=None):
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        return {e.code for e in error.error_list}
+    return set()
+
+
+@pytest.mark.django_db
+def test_password_rules(alice):
+    assert refusals("Short-1") == {"password_too_short"}
+    assert refusals("password12") == {"password_too_common"}
+    assert refusals("8264019375") == {"password_entirely_numeric"}
+    alice.last_name = "Wangxiaoming"
+    assert refusals("wangxiaoming1", alice) == {"password_too_similar"}
+    assert refusals(DEMO_PASSWORD) >= {"password_is_demo", "password_too_short"}
+    assert refusals(" Demo-2026 ") >= {"password_is_demo"}
+    assert refusals(PASSWORD, alice) == set()
+
+
+@pytest.mark.django_db
+def test_a_password_named_by_demo_password_is_refused_too(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "Station-Demo-Pass-2026")
+    assert refusals("Station-Demo-Pass-2026") == {"password_is_demo"}
+
+
+@pytest.mark.django_db
+def test_the_users_screen_refuses_the_demo_password_in_chinese(admin):
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.com",
+            "first_name": "新",
+            "last_name": "人",
+            "password1": DEMO_PASSWORD,
+            "password2": DEMO_PASSWORD,
+            "acts_for": "station",
+        },
+    )
+    assert response.status_code == 200
+    text = text_of(response)
+    assert (
+        zh(
+            "This is the demo site's published password; anyone could sign in with it. "
+            "Choose another."
+        )
+        in text
+    )
+    with translation.override("zh-hans"):
+        too_short = translation.ngettext(
+            "This password is too short. It must contain at least %d character.",
+            "This password is too short. It must contain at least %d characters.",
+            10,
+        )
+    assert too_short % 10 in text
+    assert not User.objects.filter(username="newcomer").exists()
+
+
+@pytest.mark.django_db
+def test_production_refuses_the_demo_password():
+    code = (
+        "from django.contrib.auth.password_validation import validate_password\n"
+        "from django.core.exceptions import ValidationError\n"
+        "for pw in ('demo-2026', 'Demo-2026-long-enough'):\n"
+        "    try:\n"
+        "        validate_password(pw)\n"
+        "    except ValidationError as e:\n"
+        "        print(pw, sorted(x.code for x in e.error_list))\n"
+        "    else:\n"
+        "        print(pw, 'accepted')\n"
+    )
+    result = run_production("shell", "-c", code, **GOOD_PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "demo-2026 ['password_is_demo', 'password_too_short']" in lines
+    assert "Demo-2026-long-enough accepted" in lines
