@@ -13,9 +13,13 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test import Client, RequestFactory, override_settings
+from django.test.client import ClientHandler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -500,3 +504,86 @@ def test_production_refuses_the_demo_password():
     lines = result.stdout.splitlines()
     assert "demo-2026 ['password_is_demo', 'password_too_short']" in lines
     assert "Demo-2026-long-enough accepted" in lines
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+RESET = "/admin/password_reset/"
+
+
+class SlowEmailBackend(EmailBackend):
+    """A mail server that takes its time, as a real one may."""
+
+    def send_messages(self, messages):
+        time.sleep(0.5)
+        return super().send_messages(messages)
+
+
+def respond_without_closing(path, data):
+    """What the WSGI server gets back from Django, before it has sent the response and
+    closed it; then close() finishes as the server does after sending."""
+    handler = ClientHandler(enforce_csrf_checks=False)
+    handler.load_middleware()
+    environ = RequestFactory().post(path, data).environ
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=ClientHandler, environ=environ)
+    finally:
+        request_started.connect(close_old_connections)
+    from django.core.handlers.wsgi import WSGIRequest
+
+    request = WSGIRequest(environ)
+    request._dont_enforce_csrf_checks = True
+    started = time.monotonic()
+    response = handler.get_response(request)
+    took = time.monotonic() - started
+
+    def close():
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
+
+    return response, took, close
+
+
+@pytest.fixture
+def known(alice):
+    alice.email = "alice@example.com"
+    alice.save()
+    return alice
+
+
+@pytest.mark.django_db
+def test_known_and_unknown_addresses_get_the_same_answer_and_only_the_known_one_mail(known):
+    answers = []
+    for address in ("alice@example.com", "nobody@example.com"):
+        response = Client().post(RESET, {"email": address})
+        answers.append((response.status_code, response["Location"], response.content))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 302
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    assert "/admin/password_reset/confirm/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+@override_settings(EMAIL_BACKEND="tests.test_logins.SlowEmailBackend")
+def test_the_reset_mail_is_sent_after_the_response_so_it_takes_no_longer(known):
+    timings = {}
+    for address in ("alice@example.com", "nobody@example.com"):
+        response, took, close = respond_without_closing(RESET, {"email": address})
+        assert response.status_code == 302
+        assert not [m for m in mail.outbox if m.to == [address]]  # not before it is sent
+        timings[address] = took
+        close()
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    # The mail server's half second is spent after the response, for the known address too.
+    assert timings["alice@example.com"] < 0.4, timings
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_does_not_break_the_reset_answer(known, settings):
+    settings.EMAIL_BACKEND = "tests.failing_email.FailingEmailBackend"
+    response = Client(raise_request_exception=True).post(RESET, {"email": "alice@example.com"})
+    assert response.status_code == 302

@@ -249,3 +249,5 @@ AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
 # when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60))) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Reset mail is looked up and sent after the response: known and unknown addresses answer alike.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
