@@ -229,10 +229,7 @@ REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
 # failure. accounts.lockouts decides and words it; administrators unlock under Settings.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE += ["accounts.sessions.IdleSessionMiddleware", "axes.middleware.AxesMiddleware"]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before any password check
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["accounts.lockouts.LockoutBackend"]  # Django's, behind Axes' check
 AXES_HANDLER = "accounts.lockouts.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
