@@ -18,11 +18,12 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from wagtail.admin.views import account
 
-        from accounts import two_factor
+        from accounts import sessions, two_factor
         from accounts.forms import NameEmailForm
 
         account.NameEmailSettingsPanel.form_class = NameEmailForm
         user_logged_in.connect(two_factor.note_sign_in, dispatch_uid="accounts.two_factor")
+        user_logged_in.connect(sessions.stamp_login, dispatch_uid="accounts.sessions.stamp_login")
 
 
 class UsersConfig(WagtailUsersAppConfig):

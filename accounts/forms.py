@@ -1,5 +1,8 @@
-"""Wagtail's user forms with what the login acts for, the deputy's login form, and the account
-page's name-and-e-mail form with nothing required."""
+"""Wagtail's user forms with what the login acts for, the deputy's login form, the account
+page's name-and-e-mail form with nothing required, and the password-reset form that mails after
+the response."""
+
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,10 +10,12 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.account import NameEmailForm as WagtailNameEmailForm
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 from wagtail.users.forms import UserCreationForm, UserEditForm, UserForm
 
 from accounts import bindings
 from deputies.models import Deputy, Station
+from portal import after_response
 from submissions.models import Department
 
 ActsFor = bindings.ActsFor
@@ -145,3 +150,12 @@ class NameEmailForm(WagtailNameEmailForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+
+
+class PasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's reset form, whose logins are looked up and mailed only after the response has
+    gone (WAGTAILADMIN_USER_PASSWORD_RESET_FORM): a known and an unknown address get the same
+    answer after the same work, so the time it takes tells nobody which addresses have a login."""
+
+    def save(self, **kwargs):
+        after_response.defer(partial(super().save, **kwargs))

@@ -1,18 +1,24 @@
-"""开通登录账号: the login of a deputy, made from the deputy's record."""
+"""开通登录账号: the login of a deputy, made from the deputy's record; 登录锁定: the accounts
+and addresses that failed to sign in, and unlocking them."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from accounts import bindings
+from accounts import bindings, lockouts
 from accounts.forms import DeputyLoginForm
 from deputies.models import Deputy
 
@@ -83,3 +89,79 @@ class DeputyLoginView(WagtailAdminTemplateMixin, FormView):
             self.request, _("The login could not be opened: see the errors below."), form
         )
         return super().form_invalid(form)
+
+
+# --- 登录锁定: failed sign-ins, and unlocking ----------------------------------------------
+
+lockouts_policy = ModelPermissionPolicy(AccessAttempt)
+
+
+def may_see_lockouts(user):
+    return lockouts_policy.user_has_any_permission(user, ["view", "delete"])
+
+
+def may_unlock(user):
+    return lockouts_policy.user_has_permission(user, "delete")
+
+
+class UnlockColumn(Column):
+    """A button that unlocks the row's account or address, for those who may."""
+
+    cell_template_name = "accounts/admin/unlock_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context["request"]
+        context["may_unlock"] = may_unlock(request.user)
+        context["csrf_token"] = get_token(request)
+        context["unlock_url"] = reverse("accounts_unlock")
+        return context
+
+
+class TimeColumn(Column):
+    """A date and time as the staff tables write them (2026-12-03 14:05), local time."""
+
+    cell_template_name = "accounts/admin/time_cell.html"
+
+
+class LockoutsView(ReportView):
+    """Every account and address with failed sign-ins still counted, locked ones first."""
+
+    page_title = gettext_lazy("Login lockouts")
+    header_icon = "lock"
+    index_url_name = "accounts_lockouts"
+    permission_policy = lockouts_policy
+    any_permission_required = ["view", "delete"]
+    paginate_by = 50
+    columns = [
+        Column("kind_label", label=gettext_lazy("Locks")),
+        Column("value", label=gettext_lazy("Account or address")),
+        StatusTagColumn("status", label=gettext_lazy("Status"), primary=lambda r: r.locked),
+        TimeColumn("last_failure", label=gettext_lazy("Last failure")),
+        TimeColumn("locked_until", label=gettext_lazy("Locked until")),
+        UnlockColumn("unlock", label=""),
+    ]
+
+    @property
+    def no_results_message(self):
+        return _("No failed sign-ins are counted at the moment.")
+
+    def get_base_queryset(self):
+        return lockouts.current_lockouts()
+
+
+@require_POST
+def unlock_view(request):
+    if not may_unlock(request.user):
+        raise PermissionDenied
+    kind, value = request.POST.get("kind"), request.POST.get("value", "").strip()
+    if kind not in lockouts.KIND_LABELS or not value:
+        messages.error(request, _("Choose an account or an address to unlock."))
+        return redirect("accounts_lockouts")
+    lockouts.unlock(kind, value, request.user)
+    messages.success(
+        request,
+        _("%(kind)s %(value)s is unlocked: it may sign in again.")
+        % {"kind": lockouts.KIND_LABELS[kind], "value": value},
+    )
+    return redirect("accounts_lockouts")

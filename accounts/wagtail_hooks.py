@@ -1,18 +1,23 @@
-"""Accounts in the admin: the deputy's 开通登录账号 button, the binding's audit-log action, and
-no deletion of logins that have worked on cases, in bulk either."""
+"""Accounts in the admin: the deputy's 开通登录账号 button, the binding's audit-log action,
+no deletion of logins that have worked on cases, in bulk either, and 登录锁定 under Settings
+(with its permissions in the Groups screen and its audit-log actions)."""
 
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.log_actions import LogFormatter, log
 from wagtail.snippets.action_menu import ActionMenuItem
 
-from accounts import bindings, two_factor, two_factor_views, views
+from accounts import bindings, lockouts, two_factor, two_factor_views, views
 from accounts.viewsets import CANNOT_DELETE, warn_if_orphaned
 from deputies.models import Deputy
 
@@ -43,6 +48,8 @@ def register_account_urls():
             two_factor_views.reset,
             name="accounts_two_factor_reset",
         ),
+        path("accounts/lockouts/", views.LockoutsView.as_view(), name="accounts_lockouts"),
+        path("accounts/lockouts/unlock/", views.unlock_view, name="accounts_unlock"),
     ]
 
 
@@ -64,6 +71,31 @@ def two_factor_reset_button(user, request_user):
             icon_name="key",
             priority=60,
         )
+
+
+class LockoutsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.may_see_lockouts(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def lockouts_menu_item():
+    return LockoutsMenuItem(
+        gettext_lazy("Login lockouts"),
+        reverse("accounts_lockouts"),
+        name="login-lockouts",
+        icon_name="lock",
+        order=610,  # after Users (600)
+    )
+
+
+@hooks.register("register_permissions")
+def lockout_permissions():
+    """Seeing and unlocking lockouts, to be given to a group in the Groups screen."""
+    content_type = ContentType.objects.get_for_model(AccessAttempt)
+    return Permission.objects.filter(
+        content_type=content_type, codename__in=["view_accessattempt", "delete_accessattempt"]
+    )
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -124,6 +156,18 @@ def register_account_log_actions(actions):
         def format_message(self, log_entry):
             username = (log_entry.data or {}).get("username", "")
             return _("Login opened: %(username)s") % {"username": username}
+
+    class LockoutFormatter(LogFormatter):
+        def format_message(self, log_entry):
+            return lockouts.describe(log_entry.data or {})
+
+    @actions.register_action(lockouts.LOCKED_ACTION)
+    class LockedFormatter(LockoutFormatter):
+        label = gettext_lazy("Lock after failed sign-ins")
+
+    @actions.register_action(lockouts.UNLOCKED_ACTION)
+    class UnlockedFormatter(LockoutFormatter):
+        label = gettext_lazy("Unlock sign-in")
 
     actions.register_action(
         two_factor.ENABLED_ACTION,

@@ -8,10 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import context_processors
+        from portal import after_response, context_processors
         from portal.csp import nonce_wagtail_scripts
         from portal.exports import guard_wagtail_exports
 
         guard_wagtail_exports()
         nonce_wagtail_scripts()
         context_processors.connect_signals()
+        after_response.connect_signals()

@@ -1,5 +1,6 @@
 """Fixed-window counters in the cache; shared across processes when the cache is (Redis)."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -7,8 +8,14 @@ from django.core.cache import cache
 
 
 def client_ip(request):
+    """The client's address, for the rate limits and the login lockouts alike: the first of
+    X-Forwarded-For when the proxy is trusted and that is an address, else REMOTE_ADDR."""
     if settings.TRUST_X_FORWARDED_FOR and request.headers.get("X-Forwarded-For"):
-        return request.headers["X-Forwarded-For"].split(",")[0].strip()
+        forwarded = request.headers["X-Forwarded-For"].split(",")[0].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # not an address: counted under the proxy's, never stored as one
     return request.META.get("REMOTE_ADDR", "")
 
 

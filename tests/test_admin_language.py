@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import translation
 
@@ -94,7 +95,7 @@ demo = module_data(restored_demo, "demo_rows")
 
 def login(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD), username
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD), username
     return client
 
 

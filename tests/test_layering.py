@@ -13,7 +13,15 @@ LEVELS = {"home": 0, "deputies": 1, "submissions": 2, "disclosure": 4, "privacy"
 LEVELS |= {"accounts": 3, "notifications": 3, "visits": 3}
 # portal is the project package: its settings, URLs, admin branding and seed_demo sit on top
 # of every app; these modules are generic helpers that apps import, so they import no app.
-PORTAL_HELPERS = ["columns", "exports", "menu", "ratelimit", "spreadsheets", "xlsx_print"]
+PORTAL_HELPERS = [
+    "after_response",
+    "columns",
+    "exports",
+    "menu",
+    "ratelimit",
+    "spreadsheets",
+    "xlsx_print",
+]
 
 
 def imported_apps(path):

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import override_settings
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -32,7 +33,7 @@ def test_seed_demo_builds_the_site_and_is_idempotent(site, client, capsys, monke
     assert NewsPage.objects.live().count() >= 5
     assert PrivacyNoticePage.objects.live().count() == 1
     assert SiteSettings.for_site(site).icp_number
-    assert client.login(username="admin", password="s3cret-demo")
+    assert client.login(request=HttpRequest(), username="admin", password="s3cret-demo")
     for url in ("/", "/rules/", "/process/", "/news/", "/privacy/"):
         assert client.get(url).status_code == 200, url
 

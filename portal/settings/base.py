@@ -4,6 +4,7 @@ Everything that differs between machines is read from the environment here, in o
 the defaults are for development only and production.py refuses to start on them.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -139,11 +140,17 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Every password set through a form (the Users screen, one's account, a reset, a deputy's
+# login): long, not common, not all digits, not like the name, and never the demo's.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.DemoPasswordValidator"},
 ]
 
 # Internationalisation: the interface is Simplified Chinese; source strings are English.
@@ -278,3 +285,29 @@ MIDDLEWARE.insert(
     "portal.middleware.RequestSizeLimitMiddleware",
 )
 # --- end of Content-Security-Policy and request size -----------------------------------------
+
+# Logins (issue 17). django-axes counts failed sign-ins on every login form: an account is locked
+# after LOGIN_FAILURE_LIMIT failures, a client address after LOGIN_FAILURES_PER_ADDRESS (more: a
+# whole office may sign in from one address), each for LOGIN_LOCKOUT_MINUTES after its last
+# failure. accounts.lockouts decides and words it; administrators unlock under Settings.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE += ["accounts.sessions.IdleSessionMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["accounts.lockouts.LockoutBackend"]  # Django's, behind Axes' check
+AXES_HANDLER = "accounts.lockouts.LockoutHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"  # the rate limits' rule, with its proxy
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+# A success does not wipe the failures: it would also wipe those of its address, other accounts'
+# included, so that one's own login would reset the count against someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: nothing reads them
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
+# Sessions end after SESSION_IDLE_MINUTES without a request (accounts.sessions renews them) and
+# when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60))) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Reset mail is looked up and sent after the response: known and unknown addresses answer alike.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"

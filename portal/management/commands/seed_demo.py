@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.validators import DEMO_PASSWORD
 from deputies import demo as deputies_demo
 from disclosure import demo as disclosure_demo
 from home import demo as home_demo
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if getattr(settings, "PORTAL_ENV", "") == "production":
             raise CommandError("seed_demo creates demo logins and must not run in production.")
-        password = os.environ.get("DEMO_PASSWORD", "demo-2026")
+        password = os.environ.get("DEMO_PASSWORD", DEMO_PASSWORD)
         logins = []
         with transaction.atomic():
             for seed in SEEDERS:
