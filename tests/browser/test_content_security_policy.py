@@ -10,7 +10,7 @@ from wagtail.models import Page
 from deputies.models import Deputy
 from disclosure.models import DisclosureIndexPage
 from submissions.models import Assignment, Case
-from tests.browser.conftest import DESKTOP, screenshot
+from tests.browser.conftest import DESKTOP, screenshot, sign_in
 
 # Every frame (the live preview too) reports a blocked script, style, image or frame to the
 # console; Chromium also logs "Refused to ... Content Security Policy" there itself.
@@ -44,10 +44,7 @@ def watched(context, violations):
 
 def signed_in(browser, base_url, violations, username):
     page = watched(browser.new_context(viewport=DESKTOP, locale="zh-CN"), violations)
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo-2026")
-    page.locator("form button[type=submit]").click()
+    sign_in(page, base_url, username)  # the two-step sign-in's page runs under the policy too
     page.wait_for_url(base_url + "/admin/")
     return page
 

@@ -5,10 +5,10 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts import lockouts
-from tests.browser.conftest import DESKTOP, admin_login, screenshot
+from tests.browser.conftest import DESKTOP, admin_login, screenshot, sign_in
 
 
-def sign_in(page, base_url, username, password):
+def try_password(page, base_url, username, password):
     page.goto(base_url + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -22,10 +22,10 @@ def test_a_locked_login_is_told_and_an_administrator_unlocks_it(browser, demo_si
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     for n in range(5):
-        sign_in(page, demo_site.url, "station", f"wrong-{n}")
+        try_password(page, demo_site.url, "station", f"wrong-{n}")
     expect(page.locator(".messages")).to_contain_text(message)
     screenshot(page, "login-locked")
-    sign_in(page, demo_site.url, "station", "demo-2026")  # the right password, while locked
+    try_password(page, demo_site.url, "station", "demo-2026")  # the right password, while locked
     expect(page.locator(".messages")).to_contain_text(message)
     expect(page).to_have_url(demo_site.url + "/admin/login/")
 
@@ -38,6 +38,6 @@ def test_a_locked_login_is_told_and_an_administrator_unlocks_it(browser, demo_si
     expect(admin.locator(".messages")).to_contain_text("station")
     expect(admin.locator("tbody tr").filter(has_text="station")).to_have_count(0)
 
-    sign_in(page, demo_site.url, "station", "demo-2026")
+    sign_in(page, demo_site.url, "station")  # the password, then the code from the phone
     page.wait_for_url(demo_site.url + "/admin/")
     context.close()
