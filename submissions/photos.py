@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
-register_heif_opener()  # iPhones save photos as HEIC (Wagtail's Willow already needs pillow-heif)
+register_heif_opener()  # iPhones save photos as HEIC
 
 MAX_PHOTOS = 3
 MAX_BYTES = 10 * 1024 * 1024
