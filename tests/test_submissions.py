@@ -260,6 +260,11 @@ def test_a_post_without_the_csrf_token_is_refused(station):
     response = Client(enforce_csrf_checks=True).post("/submit/", form_data())
     assert response.status_code == 403
     assert Case.objects.count() == 0
+    # The station's own page in plain Chinese, styled by the site's files (not Django's page,
+    # whose inline styles the Content-Security-Policy refuses).
+    page = response.content.decode()
+    assert "页面已过期" in page and "请返回上一页，刷新后重新提交" in page
+    assert "<style" not in page and "/static/css/site.css" in page
 
 
 @pytest.mark.django_db
