@@ -8,14 +8,21 @@ from django.core.cache import cache
 
 
 def client_ip(request):
-    """The client's address, for the rate limits and the login lockouts alike: the first of
-    X-Forwarded-For when the proxy is trusted and that is an address, else REMOTE_ADDR."""
-    if settings.TRUST_X_FORWARDED_FOR and request.headers.get("X-Forwarded-For"):
-        forwarded = request.headers["X-Forwarded-For"].split(",")[0].strip()
-        try:
-            return str(ipaddress.ip_address(forwarded))
-        except ValueError:
-            pass  # not an address: counted under the proxy's, never stored as one
+    """The client's address, for the rate limits and the login lockouts alike.
+
+    Behind TRUSTED_PROXIES proxies, each of which appends the address it was reached from to
+    X-Forwarded-For (nginx: proxy_add_x_forwarded_for), the client is the entry the outermost
+    proxy added: the n-th from the right. Entries left of it are whatever the client sent, and
+    a forged first entry must not make every request a new client. Without trusted proxies, or
+    when that entry is missing or no address, REMOTE_ADDR."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies and (header := request.headers.get("X-Forwarded-For")):
+        entries = [entry.strip() for entry in header.split(",")]
+        if len(entries) >= proxies:
+            try:
+                return str(ipaddress.ip_address(entries[-proxies]))
+            except ValueError:
+                pass  # not an address: counted under the proxy's, never stored as one
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -5,6 +5,7 @@ it under django-otp's DEVICE_ID_SESSION_KEY. A client made with password_only() 
 the tests that prove the enforcement."""
 
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -49,6 +50,9 @@ def install(monkeypatch):
     original_login, original_force_login = Client.login, Client.force_login
 
     def login(self, **credentials):
+        # The lockouts' backend (django-axes) needs the request that signs in; the test
+        # client's login() has none to give.
+        credentials.setdefault("request", HttpRequest())
         logged_in = original_login(self, **credentials)
         if logged_in and getattr(self, "second_step", True):
             pass_second_step(self)

@@ -217,8 +217,11 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 # Public forms: rate limits as (count, seconds), per client IP and per mobile number.
 SUBMISSION_RATE_PER_IP = (int(os.environ.get("SUBMISSION_RATE_PER_IP", "10")), 3600)
 SUBMISSION_RATE_PER_PHONE = (int(os.environ.get("SUBMISSION_RATE_PER_PHONE", "5")), 86400)
-# Behind a proxy, the client address is the first of X-Forwarded-For; trust it only when told.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# Behind proxies that append to X-Forwarded-For, how many of them there are: the client address
+# is the entry the outermost added (portal.ratelimit.client_ip). TRUST_X_FORWARDED_FOR=1 means one.
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("TRUST_X_FORWARDED_FOR", False) else "0")
+)
 
 # The three lists: days a department has to reply, and days a submitter has to rate.
 REPLY_PERIOD_DAYS = int(os.environ.get("REPLY_PERIOD_DAYS", "7"))
