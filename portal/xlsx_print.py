@@ -192,6 +192,8 @@ class PrintSheet:
         formats, row, sheet = self.workbook.formats, self.next_row, self.sheet
         if value is None or value == "":
             sheet.write_blank(row, index, None, formats[kind])
+        elif isinstance(value, str):  # most cells: tested first, a ledger has a million
+            sheet.write_string(row, index, neutralise(value), formats[kind])
         elif isinstance(value, bool):
             sheet.write_string(row, index, "是" if value else "否", formats[TEXT])
         elif isinstance(value, int | float | Decimal):
