@@ -147,6 +147,12 @@ def unlock(kind, value, by):
     return removed
 
 
+def expired_failures():
+    """Failed sign-ins older than the cool-off: they lock nothing any more, yet name a login or
+    an address. Axes forgets them only at the next attempt of the same login or address."""
+    return AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - get_cool_off())
+
+
 def describe(data):
     """One line for the history views: 账号 wang 连续登录失败 5 次，锁定 30 分钟."""
     kind = data.get("kind")

@@ -251,6 +251,30 @@ class TestRetention:
         assert "anonymised 1" in out.getvalue()
         assert not Case.objects.filter(submitter_phone=PHONE).exists()
 
+    def test_failed_sign_ins_are_forgotten_once_they_lock_nothing(self, world, settings):
+        """Axes keeps a failed sign-in (a username, an address, a browser) until the same login
+        or address tries again; the retention job forgets those past the cool-off."""
+        from axes.models import AccessAttempt
+
+        def attempt(username, minutes_ago):
+            row = AccessAttempt.objects.create(
+                username=username, ip_address="198.51.100.4", user_agent="x", failures_since_start=1
+            )
+            when = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+            AccessAttempt.objects.filter(pk=row.pk).update(attempt_time=when)
+
+        cool_off = settings.AXES_COOLOFF_TIME.total_seconds() / 60
+        attempt("old-typo", cool_off + 1)
+        attempt("still-locking", cool_off - 1)
+        out = io.StringIO()
+        call_command("anonymise_expired", "--dry-run", stdout=out)
+        assert "would forget 1 expired failed sign-in" in out.getvalue()
+        assert AccessAttempt.objects.count() == 2
+        call_command("anonymise_expired", stdout=out)
+        assert "forgot 1 expired failed sign-in" in out.getvalue()
+        remaining = AccessAttempt.objects.values_list("username", flat=True)
+        assert list(remaining) == ["still-locking"]
+
     def test_the_station_sets_the_period(self, world):
         world["station"].retention_years = 1
         world["station"].save()

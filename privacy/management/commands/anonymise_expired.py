@@ -1,8 +1,10 @@
 """Run from cron (daily is plenty): anonymise the finished cases whose retention period has
-ended. Safe to run again and again: a case is anonymised once."""
+ended, and forget failed sign-ins that lock nothing any more. Safe to run again and again: a
+case is anonymised once."""
 
 from django.core.management.base import BaseCommand
 
+from accounts.lockouts import expired_failures
 from privacy.anonymise import run_retention
 
 
@@ -16,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="List the cases that are due, change nothing.",
+            help="List the cases that are due and count the failed sign-ins, change nothing.",
         )
 
     def handle(self, *args, dry_run=False, **options):
@@ -27,3 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(f"anonymised {len(references)} case(s)")
         for reference in references:
             self.stdout.write(f"  {reference}")
+        failures = expired_failures()
+        if dry_run:
+            self.stdout.write(f"would forget {failures.count()} expired failed sign-in(s)")
+        else:
+            self.stdout.write(f"forgot {failures.delete()[0]} expired failed sign-in(s)")
