@@ -96,10 +96,11 @@ class CaseFieldsForm(PlainMessages, forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*"}),
     )
+    # Off unless ticked: consent to publish is given, never assumed (an explicit opt-in).
     allow_disclosure = forms.BooleanField(
         label=_("The outcome may be published without my name or contact details"),
         required=False,
-        initial=True,
+        initial=False,
     )
     # Off unless ticked: without it the handling department never sees the phone number.
     allow_direct_contact = forms.BooleanField(

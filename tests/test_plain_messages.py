@@ -168,3 +168,15 @@ def test_a_rating_form_sent_without_a_rating_asks_for_one_and_keeps_the_comment(
     assert "请选择满意度。" in response.text and "还行</textarea>" in response.text
     assert not Feedback.objects.exists()
     assert Case.objects.get(pk=case.pk).status == Case.Status.AWAITING_FEEDBACK
+
+
+@pytest.mark.django_db
+def test_the_form_explains_the_star_and_asks_before_publishing(client):
+    """The "*" is explained, and consent to publish the outcome is never pre-ticked."""
+    StationFactory()
+    page = client.get("/submit/").text
+    assert "带 * 号的为必填项，其余为选填。" in page
+    checkbox = re.search(r'<input[^>]*name="allow_disclosure"[^>]*>', page)[0]
+    assert "checked" not in checkbox
+    contact = re.search(r'<input[^>]*name="allow_direct_contact"[^>]*>', page)[0]
+    assert "checked" not in contact
