@@ -14,11 +14,10 @@ from django.db.models import Q
 from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from notifications import sms
 from notifications.models import Notification
-from submissions import masking
+from submissions import masking, tracking
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -144,9 +143,9 @@ def deliver_due():
 
 def tracking_url(case):
     """The submitter's link to their case on the public tracker. Every message builds it here
-    only, so the plain query string can become a signed, expiring link in one place."""
-    query = urlencode({"reference": case.reference, "code": case.tracking_code})
-    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('track')}?{query}"
+    only: a signed link that expires (TRACK_LINK_DAYS) and never carries the tracking code,
+    since a message's link gets forwarded (submissions.tracking)."""
+    return settings.WAGTAILADMIN_BASE_URL + tracking.link_path(case, tracking.SMS)
 
 
 def staff_title(case):

@@ -16,3 +16,13 @@ class LoggingSMSBackend:
 
 def get_backend():
     return import_string(settings.SMS_BACKEND)()
+
+
+outbox = []  # what OutboxSMSBackend "sent", as (phone, text): tests read it like mail.outbox
+
+
+class OutboxSMSBackend:
+    """For tests: keeps each message in sms.outbox instead of sending it."""
+
+    def send(self, phone, text):
+        outbox.append((phone, text))

@@ -1,10 +1,12 @@
-"""Fixed-window counters in the cache; shared across processes when the cache is (Redis)."""
+"""Fixed-window counters and locks in the cache; shared across processes when the cache is
+(Redis). Keys are keyed hashes: a phone number or an address never sits in the cache as such."""
 
 import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 
 def client_ip(request):
@@ -26,24 +28,42 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def cache_key(kind, key):
+    return f"{kind}:{salted_hmac('portal.ratelimit', key).hexdigest()}"
+
+
+def count(key, window):
+    """Count one use of key in the current window and return the count so far. incr is atomic
+    on Redis, so concurrent uses are all counted."""
+    name = cache_key("rl", key)
+    cache.add(name, 0, window)
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, window)
+        return 1
+
+
 def hit(key, limit, window):
     """Count one use of key; False once more than limit uses fell in the current window."""
-    cache_key = f"rl:{key}"
-    cache.add(cache_key, 0, window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, window)
-        count = 1
-    return count <= limit
+    return count(key, window) <= limit
 
 
-def failures(key):
-    """(number of recent failures, time of the last one) for a throttled action."""
-    return cache.get(f"fail:{key}", (0, 0.0))
+def used(key):
+    """How many uses of key the current window holds, without counting one."""
+    return cache.get(cache_key("rl", key), 0)
 
 
-def record_failure(key, window):
-    # Read-modify-write: concurrent failures may be undercounted by one, which is harmless.
-    count, _last = failures(key)
-    cache.set(f"fail:{key}", (count + 1, time.time()), window)
+def reset(key):
+    cache.delete(cache_key("rl", key))
+
+
+def lock(key, seconds):
+    """Lock key for a fixed time; locking it again while locked does not extend the lock."""
+    cache.add(cache_key("lock", key), time.time() + seconds, seconds)
+
+
+def locked_until(key):
+    """The time the lock on key ends, or None when it is not locked."""
+    until = cache.get(cache_key("lock", key))
+    return until if until and until > time.time() else None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("deputies.urls")),
     path("", include("submissions.urls")),
+    path("", include("mycases.urls")),
     # Before Wagtail's admin URLs, so this one answers the same path (see the view).
     path(
         "admin/pages/workflow/preview/<int:page_id>/<int:task_id>/",

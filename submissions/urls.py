@@ -7,4 +7,5 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submit/done/<str:reference>/", views.submission_done, name="submission_done"),
     path("track/", views.track, name="track"),
+    path("track/<str:token>/", views.track_link, name="track_link"),
 ]

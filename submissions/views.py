@@ -1,12 +1,9 @@
 """Public views: the submission form, its confirmation, tracking and rating."""
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,15 +13,13 @@ from deputies.models import Deputy, Enterprise, Station
 from deputies.views import find_holder
 from home.models import PrivacyNoticePage
 from portal import ratelimit
+from submissions import tracking
 from submissions.forms import FeedbackForm, SubmissionForm, TrackForm
 from submissions.intake import create_case
 from submissions.models import Case
-from submissions.references import normalise_tracking_code
 from submissions.workflow import WorkflowError, record_feedback, refusal
 
 SESSION_KEY = "submitted_cases"
-TRACK_FAILURES = (10, 15 * 60)  # refused after 10 wrong tries in 15 minutes
-TRACK_SLOWDOWN = (3, 30)  # after 3 wrong tries, one try per 30 seconds
 
 
 @never_cache
@@ -116,13 +111,16 @@ def remember_case(request, case):
 @never_cache
 def submission_done(request, reference):
     case = get_object_or_404(Case, reference=reference, pk__in=request.session.get(SESSION_KEY, []))
-    track_url = reverse("track") + f"?reference={case.reference}&code={case.tracking_code}"
+    track_url = tracking.link_path(case)
     return render(request, "submissions/done.html", {"case": case, "track_url": track_url})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
+    """/track/: the typed look-up. An old link with the code in its query string (SMS sent
+    before signed links) still opens the case, through a redirect to a signed link: the code
+    leaves the address bar before the page can be forwarded, and old messages keep working."""
     data = (
         request.POST
         if request.method == "POST"
@@ -134,6 +132,23 @@ def track(request):
         case, error, status = look_up(
             request, form.cleaned_data["reference"], form.cleaned_data["code"]
         )
+    if case and request.method == "GET":
+        return redirect(tracking.link_path(case))
+    return case_page(request, form, case, error, status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_link(request, token):
+    """/track/<token>/: a signed link from a message or a page opens the case, no code typed."""
+    try:
+        case = tracking.case_for_link(token)
+    except tracking.Refused as refused:
+        return case_page(request, TrackForm(), None, str(refused), refused.status)
+    return case_page(request, TrackForm(), case, None, 200)
+
+
+def case_page(request, form, case, error, status):
     feedback_form = None
     if case and rating_posted(request) and case.status != Case.Status.AWAITING_FEEDBACK:
         # A second tab, or the loser of two ratings racing: say so rather than ignore it.
@@ -161,6 +176,8 @@ def track(request):
             "case": case,
             "error": error,
             "feedback_form": feedback_form,
+            # The rating goes to a signed link, so the page never holds the tracking code.
+            "rate_url": tracking.link_path(case) if feedback_form else None,
             "events": case.public_events() if case else [],
             # (label, url) pairs other apps add, e.g. the case's published disclosure notice
             "public_links": [
@@ -193,20 +210,9 @@ def rate(request, case):
 
 
 def look_up(request, reference, code):
-    """(case, None, 200) for a right pair, else (None, a neutral message, status); throttled."""
-    key = f"track:{ratelimit.client_ip(request)}"
-    failures, last = ratelimit.failures(key)
-    if failures >= TRACK_FAILURES[0]:
-        return None, _("Too many wrong tries. Please try again in 15 minutes."), 429
-    if failures >= TRACK_SLOWDOWN[0] and time.time() - last < TRACK_SLOWDOWN[1]:
-        return None, _("Please wait half a minute before you try again."), 429
-    case = Case.objects.filter(
-        reference=reference.strip().upper(), tracking_code=normalise_tracking_code(code)
-    ).first()
-    if case is None:
-        ratelimit.record_failure(key, TRACK_FAILURES[1])
-        message = _(
-            "No case matches this reference number and tracking code. Check both and try again."
-        )
-        return None, message, 200
-    return case, None, 200
+    """(case, None, 200) for a right pair, else (None, a plain message, status): the rules,
+    a lock per reference and a wide ceiling per address, are submissions.tracking's."""
+    try:
+        return tracking.look_up(reference, code, ratelimit.client_ip(request)), None, 200
+    except tracking.Refused as refused:
+        return None, str(refused), refused.status

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lower numbers sit lower. Apps on one level must not import each other either.
 LEVELS = {"home": 0, "deputies": 1, "submissions": 2, "disclosure": 4, "privacy": 5}
-LEVELS |= {"accounts": 3, "notifications": 3, "visits": 3}
+LEVELS |= {"accounts": 3, "notifications": 3, "visits": 3, "mycases": 4}
 # portal is the project package: its settings, URLs, admin branding and seed_demo sit on top
 # of every app; these modules are generic helpers that apps import, so they import no app.
 PORTAL_HELPERS = [

@@ -64,7 +64,7 @@ def test_submitter_is_told_by_email_and_sms_when_the_case_is_accepted(
     ):
         workflow.accept(case, people["staff"])
     assert [m.to for m in mail.outbox] == [["wxm@example.com"]]
-    assert case.reference in mail.outbox[0].body and "/track/?reference=" in mail.outbox[0].body
+    assert case.reference in mail.outbox[0].body and "/track/" in mail.outbox[0].body
     assert "王小明" not in mail.outbox[0].body
     assert "13807961234" in caplog.text  # the logging SMS backend "sent" it
     accepted = Notification.objects.filter(template="case_accepted")
@@ -231,7 +231,7 @@ def follow(url, case, reader):
         assert parts.path == "/admin/", url
         return response
     assert case.reference in html, url
-    if parts.path == reverse("track"):
+    if parts.path.startswith(reverse("track")):
         assert response.context["case"] == case, url  # the tracker opened the case ...
         assert response.context["error"] is None, url  # ... and says nothing is wrong
         assert "alert-danger" not in html
@@ -455,12 +455,11 @@ def test_no_template_escapes_what_it_prints(people, template):
 
 @pytest.mark.django_db
 def test_the_tracking_link_is_built_in_one_place_and_opens_the_case(client):
+    """A signed link without the tracking code or anything in the query string to forward."""
     case = make_case()
     url = notify.tracking_url(case)
-    assert url == (
-        f"{settings.WAGTAILADMIN_BASE_URL}/track/"
-        f"?reference={case.reference}&code={case.tracking_code}"
-    )
+    assert url.startswith(f"{settings.WAGTAILADMIN_BASE_URL}/track/") and "?" not in url
+    assert case.tracking_code not in url and case.formatted_tracking_code not in url
     response = client.get(url.removeprefix(settings.WAGTAILADMIN_BASE_URL))
     assert response.context["case"] == case and response.context["error"] is None
 

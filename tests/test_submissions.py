@@ -71,7 +71,10 @@ class TestSubmitting:
 
         done = client.get(response["Location"]).content.decode()
         assert case.reference in done and case.formatted_tracking_code in done
-        assert f"/track/?reference={case.reference}&amp;code={case.tracking_code}" in done
+        # The "follow this case" link is signed and holds no code; it opens the case.
+        link = re.search(r'href="(/track/[^"?]+)"', done)[1]
+        assert case.tracking_code not in link
+        assert client.get(link).context["case"] == case
 
     def test_qr_link_addresses_the_case_to_the_deputy(self, client, station):
         deputy = DeputyFactory(station=station, name="林建华")

@@ -1,9 +1,12 @@
 """/track/: status and public timeline by reference + code, rating, and guessing protection."""
 
+import re
+import time
+
 import pytest
 from django.test import Client
 
-from submissions import roles, workflow
+from submissions import roles, tracking, workflow
 from submissions.models import Case, CaseEvent, Feedback
 from submissions.workflow import WorkflowError, record_feedback
 from tests.factories import DepartmentFactory, StationFactory, make_case, make_user
@@ -47,10 +50,18 @@ class TestTracking:
         html = track(client, case.reference, case.tracking_code).text
         assert "正由县住建局办理" not in html and "已答复，审核中" in html
 
-    def test_the_link_from_the_confirmation_page_works_and_codes_are_forgiving(self, client, case):
+    def test_an_old_link_with_the_code_redirects_to_a_clean_signed_link(self, client, case):
+        """SMS sent before signed links carry ?reference=…&code=…: they still open the case,
+        but the code leaves the address bar before the page can be forwarded."""
         code = case.formatted_tracking_code.lower()
-        url = f"/track/?reference={case.reference.lower()}&code={code}"
-        assert case.reference in client.get(url).content.decode()
+        response = client.get(f"/track/?reference={case.reference.lower()}&code={code}")
+        assert response.status_code == 302
+        location = response["Location"]
+        assert "?" not in location and case.tracking_code not in location
+        page = client.get(location)
+        assert page.context["case"] == case and case.tracking_code not in page.text
+        wrong = client.get(f"/track/?reference={case.reference}&code=ZZZZZZZZ")
+        assert wrong.status_code == 200 and wrong.context["case"] is None
 
     @pytest.mark.parametrize("status", Case.Status.values)
     def test_no_personal_data_or_internal_notes_for_any_status(self, client, case, status):
@@ -67,24 +78,111 @@ class TestTracking:
         assert neutral in wrong_code and neutral in wrong_ref.content.decode()
         assert case.get_status_display() not in wrong_code
 
-    def test_repeated_wrong_tries_are_slowed_then_refused(self, client, case, monkeypatch):
+    def test_wrong_codes_lock_the_reference_not_the_network(self, case, settings):
+        """Five wrong codes lock that reference for everyone, a rotating attacker included,
+        while other references from the same address keep working."""
+        settings.TRACK_LOCK = (5, 15 * 60)
+        other = make_case(case.station)
+        for n in range(5):  # an attacker on five different addresses
+            assert (
+                track(Client(REMOTE_ADDR=f"10.2.0.{n}"), case.reference, "WRONG").status_code == 200
+            )
+        for address in ("10.2.0.9", "10.3.3.3"):
+            refused = track(Client(REMOTE_ADDR=address), case.reference, case.tracking_code)
+            assert refused.status_code == 429 and refused.context["case"] is None
+            assert "锁定15分钟" in refused.text and "查我的反映" in refused.text
+        assert case.get_status_display() not in refused.text
+        same_network = Client(REMOTE_ADDR="10.2.0.0")
+        assert track(same_network, other.reference, other.tracking_code).context["case"] == other
+
+    def test_the_right_code_works_once_the_lock_ends_however_long_an_attacker_tries(
+        self, case, monkeypatch
+    ):
         now = [1_000_000.0]
-        monkeypatch.setattr("submissions.views.time.time", lambda: now[0])
         monkeypatch.setattr("portal.ratelimit.time.time", lambda: now[0])
-        for _ in range(3):
-            assert track(client, case.reference, "WRONG").status_code == 200
-        slowed = track(client, case.reference, case.tracking_code)
-        assert slowed.status_code == 429 and "半分钟" in slowed.content.decode()
-        for _ in range(7):
-            now[0] += 31
-            track(client, case.reference, "WRONG")
-        now[0] += 31
-        refused = track(client, case.reference, case.tracking_code)  # even the right code
-        assert refused.status_code == 429 and "15分钟" in refused.content.decode()
-        assert (
-            track(Client(REMOTE_ADDR="10.1.1.1"), case.reference, case.tracking_code).status_code
-            == 200
-        )  # another client is not affected
+        attacker, owner = Client(REMOTE_ADDR="10.4.4.4"), Client(REMOTE_ADDR="10.5.5.5")
+        for _ in range(5):
+            track(attacker, case.reference, "WRONG")
+        for _ in range(14):  # one wrong try a minute all through the lock does not extend it
+            now[0] += 60
+            assert track(attacker, case.reference, "WRONG").status_code == 429
+        now[0] += 61
+        opened = track(owner, case.reference, case.tracking_code)
+        assert opened.status_code == 200 and opened.context["case"] == case
+
+    def test_the_signed_link_in_the_sms_opens_a_locked_reference(self, client, case):
+        from notifications.notify import tracking_url
+
+        for _ in range(5):
+            track(Client(REMOTE_ADDR="10.6.6.6"), case.reference, "WRONG")
+        assert track(client, case.reference, case.tracking_code).status_code == 429
+        path = tracking_url(case).removeprefix("http://testserver")
+        assert client.get(path).context["case"] == case
+
+    def test_one_address_may_not_try_without_end(self, client, case, settings):
+        """The wide per-address ceiling: a machine enumerating references is stopped, and
+        right codes from other addresses still work."""
+        settings.TRACK_FAILURES_PER_IP = (20, 3600)
+        for n in range(20):
+            assert track(client, f"YXGY-2026-{n + 100:04d}", "WRONG").status_code == 200
+        refused = track(client, case.reference, case.tracking_code)
+        assert refused.status_code == 429 and "这个网络" in refused.text
+        other = Client(REMOTE_ADDR="10.7.7.7")
+        assert track(other, case.reference, case.tracking_code).context["case"] == case
+
+    def test_hundreds_of_mistyped_codes_behind_one_address_lock_nobody_else(self, case):
+        """A factory's Wi-Fi: 150 workers each mistype their own code once or twice; the one
+        whose reference is wanted here still gets in from the same address."""
+        client = Client(REMOTE_ADDR="10.8.8.8")
+        for n in range(150):
+            track(client, f"YXGY-2026-{n + 100:04d}", "WRONG1")
+        assert track(client, case.reference, case.tracking_code).context["case"] == case
+
+
+@pytest.mark.django_db
+class TestSignedLinks:
+    def test_a_tampered_link_is_refused_plainly(self, client, case):
+        path = tracking.link_path(case)
+        token = path.split("/")[2]
+        other = make_case(case.station)
+        tampered = [
+            path[:-3] + ("A/" if path[-3] != "A" else "B/"),  # the signature changed
+            path.replace(f"/{case.pk}p:", f"/{other.pk}p:"),  # another case's number
+            path.replace(f"/{case.pk}p:", f"/{case.pk}s:"),  # a page link passed for an SMS one
+            "/track/" + token.rsplit(":", 1)[0] + "/",  # cut short
+            "/track/99999p:xx:yy/",
+        ]
+        for url in tampered:
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert response.context["case"] is None and "链接不完整或有误" in response.text
+            assert 'name="code"' in response.text  # the typed form is offered instead
+
+    def test_an_expired_link_is_refused_plainly(self, client, case, settings, monkeypatch):
+        sms_path = tracking.link_path(case, tracking.SMS)
+        page_path = tracking.link_path(case)
+        later = time.time() + settings.TRACK_PAGE_LINK_HOURS * 3600 + 5
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        expired = client.get(page_path)
+        assert expired.status_code == 410 and "链接已过期" in expired.text
+        assert client.get(sms_path).context["case"] == case  # an SMS link lasts 30 days
+        later += settings.TRACK_LINK_DAYS * 86400
+        assert client.get(sms_path).status_code == 410
+
+    def test_a_link_dies_with_the_tracking_code(self, client, case):
+        path = tracking.link_path(case, tracking.SMS)
+        Case.objects.filter(pk=case.pk).update(tracking_code="NEWC0DE2")
+        assert client.get(path).status_code == 404
+
+    def test_the_case_page_never_holds_the_code_and_rates_through_the_link(self, client, case):
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.AWAITING_FEEDBACK)
+        page = client.get(tracking.link_path(case, tracking.SMS))
+        assert case.tracking_code not in page.text and 'name="rating"' in page.text
+        action = re.search(
+            r'<form method="post" action="([^"]+)" class="feedback-form"', page.text
+        )[1]
+        client.post(action, {"rate": "1", "rating": "satisfied", "comment": "好"})
+        assert Feedback.objects.get(case=case).rating == "satisfied"
 
 
 @pytest.mark.django_db
