@@ -204,7 +204,11 @@ class Case(models.Model):
             ("supervise_cases", _("Can put cases under key supervision")),
         ]
         # Period filters of the statistics and the director's report
-        indexes = [models.Index(fields=["created_at"], name="case_created_idx")]
+        indexes = [
+            models.Index(fields=["created_at"], name="case_created_idx"),
+            # 查我的反映 lists a proven phone's cases (mycases.lists)
+            models.Index(fields=["submitter_phone"], name="case_submitter_phone_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
