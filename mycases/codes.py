@@ -80,12 +80,11 @@ def check(phone, code):
         raise Refused(_("This code has expired or was already used. Please ask for a new one."))
     # Counted before checking and atomically: parallel guesses each use up a try.
     tries = ratelimit.count(f"my-cases-try:{entry['nonce']}", CODE_MINUTES * 60)
+    # A spent code stays until it expires, so that later tries hear why it fails.
     if tries > MAX_ATTEMPTS:
-        cache.delete(key)
         raise Refused(_("Too many wrong codes. This code no longer works: ask for a new one."))
     if not constant_time_compare(entry["digest"], digest(phone, code)):
         if tries == MAX_ATTEMPTS:
-            cache.delete(key)
             raise Refused(_("Too many wrong codes. This code no longer works: ask for a new one."))
         left = MAX_ATTEMPTS - tries
         raise Refused(

@@ -6,7 +6,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: \d takes ४ and ๙ too
 MARKUP_RE = re.compile(
     r"<\s*/?\s*(script|iframe|object|embed|style|svg|img|a)\b|javascript:", re.IGNORECASE
 )
