@@ -63,4 +63,4 @@ def listing(request):
         return redirect("my_cases")
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     rows = [(case, tracking.link_path(case)) for case in page]
-    return render(request, "mycases/list.html", {"page": page, "rows": rows})
+    return render(request, "mycases/list.html", {"cases_page": page, "rows": rows})
