@@ -63,7 +63,7 @@ def printed(page):
 def test_public_pages_run_under_the_policy(demo_site, browser, violations):
     page = watched(browser.new_context(viewport=DESKTOP, locale="zh-CN"), violations)
     deputy = Deputy.objects.order_by("pk").first()
-    for path in ("/", "/deputies/", deputy.qr_path, "/submit/", "/track/", "/stats/"):
+    for path in ("/", "/deputies/", deputy.qr_path, "/submit/", "/track/", "/my-cases/", "/stats/"):
         visit(page, demo_site.url + path, violations)
     for live_page in Page.objects.live().filter(depth__gte=3)[:30]:
         visit(page, demo_site.url + live_page.url, violations)
