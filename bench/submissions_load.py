@@ -239,7 +239,10 @@ def main():
     finally:
         if gunicorn:
             gunicorn.terminate()
-            gunicorn.wait(30)
+            try:
+                gunicorn.wait(60)
+            except subprocess.TimeoutExpired:  # a worker stuck in a request: no more waiting
+                gunicorn.kill()
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
         shutil.rmtree(scratch, ignore_errors=True)
