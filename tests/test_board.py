@@ -497,9 +497,10 @@ def test_admin_pages_cost_the_same_queries_with_3_and_30_more_cases(w):
     many = {url: page_queries(client, url) for url in few}
     for url in few:
         assert few[url][0] == middle[url][0] == many[url][0], (url, few, middle, many)
-    # Measured: 24 on the dashboard, 15 on the claim list (22 before the counts were one query;
-    # one each since two-step sign-in: django-otp loads the device the session was verified by).
-    assert many["/admin/"][0] <= 24, many["/admin/"][0]
+    # Measured: 25 on the dashboard, 15 on the claim list (22 before the counts were one query;
+    # one each since two-step sign-in: django-otp loads the device the session was verified by;
+    # the counts are two queries since a million cases, which the claim list's paginator reuses).
+    assert many["/admin/"][0] <= 25, many["/admin/"][0]
     assert many["/admin/cases/claims/"][0] <= 15, many["/admin/cases/claims/"][0]
     # ...and the counts shown are right: 11 + 30 cases on the claim list.
     assert menu_label(many["/admin/cases/claims/"][1], "/admin/cases/claims/") == "认领清单 (41)"
