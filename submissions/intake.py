@@ -1,4 +1,9 @@
-"""Creating a case: the one place that numbers it, stores it and starts its timeline."""
+"""Creating a case: the one place that numbers it, stores it and starts its timeline.
+
+The year's reference counter is a row lock that every submission of the station queues on, so
+the locked section does only what needs the number: insert the case, its photos' rows and its
+first event, and store the receipt. Photos are decoded and re-encoded by the form, and their
+files written and the tracking code drawn here, before the lock is taken."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,22 +24,25 @@ def create_case(*, station, photos=(), submission_key=None, actor=None, **fields
         if existing:
             return existing, False
     year = timezone.localdate().year
+    tracking_code = unique_tracking_code()
+    stored = store_photos(photos)
     try:
         with transaction.atomic():
-            sequence = next_sequence(station, year)
+            sequence = next_sequence(station, year)  # locked from here to the commit
             case = Case.objects.create(
                 station=station,
                 year=year,
                 sequence=sequence,
                 reference=format_reference(station.reference_prefix, year, sequence),
-                tracking_code=unique_tracking_code(),
+                tracking_code=tracking_code,
                 submission_key=submission_key,
                 recorded_by=actor,
                 status=Case.Status.SUBMITTED,
                 **fields,
             )
-            for content, (width, height) in photos:
-                CasePhoto.objects.create(case=case, file=content, width=width, height=height)
+            for photo in stored:
+                photo.case = case
+            CasePhoto.objects.bulk_create(stored)
             CaseEvent.objects.create(
                 case=case,
                 actor=actor,
@@ -43,14 +51,26 @@ def create_case(*, station, photos=(), submission_key=None, actor=None, **fields
                 is_public=True,
             )
             announce(case, "submit", "", actor)  # the submitter's receipt
-    except IntegrityError:
+    except BaseException as error:
+        for photo in stored:  # no case holds them: nothing may keep a stray copy
+            photo.file.delete(save=False)
         # Two identical posts raced each other: the other one won, and that is the case.
-        if submission_key and (
-            existing := Case.objects.filter(submission_key=submission_key).first()
-        ):
-            return existing, False
+        if isinstance(error, IntegrityError) and submission_key:
+            if existing := Case.objects.filter(submission_key=submission_key).first():
+                return existing, False
         raise
     return case, True
+
+
+def store_photos(photos):
+    """Unsaved CasePhoto rows whose files are already written, so no file is written while the
+    counter is locked."""
+    stored = []
+    for content, (width, height) in photos:
+        photo = CasePhoto(width=width, height=height)
+        photo.file.save(content.name, content, save=False)
+        stored.append(photo)
+    return stored
 
 
 def unique_tracking_code():

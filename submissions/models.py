@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -43,7 +44,27 @@ def overdue_round(now=None, prefix=""):
     return open_round(prefix) & models.Q(**{f"{prefix}due_at__lt": now or timezone.now()})
 
 
+# What the queues' search box looks in, as one upper-cased text: on PostgreSQL a trigram index
+# on this very expression (migration 0025) finds a Chinese phrase of three or more characters
+# without reading every case.
+SEARCHED_FIELDS = ["reference", "title", "description", "enterprise_name", "place"]
+
+
+def searchable_text():
+    parts = []
+    for field in SEARCHED_FIELDS:
+        parts += [models.F(field), models.Value("\n")]
+    return Upper(Concat(*parts[:-1], output_field=models.TextField()))
+
+
 class CaseQuerySet(models.QuerySet):
+    def search(self, text):
+        """Cases whose reference, title, description, enterprise or place contain text,
+        ignoring case. One LIKE on searchable_text(), so PostgreSQL can use its index."""
+        return self.alias(searchable=searchable_text()).filter(
+            searchable__contains=text.strip().upper()
+        )
+
     def visible_to(self, user):
         """The cases this user may see: the one place case queries are scoped by role."""
         from submissions.roles import case_scope

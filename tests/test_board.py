@@ -245,13 +245,14 @@ def test_the_departments_figures_counted_by_hand(w):
 
 
 @pytest.mark.django_db
-def test_the_counts_are_one_query_and_match_the_queues(w):
+def test_the_counts_are_two_queries_and_match_the_queues(w):
     request = RequestFactory().get("/admin/")
     request.user = w["users"]["committee"]
     with CaptureQueriesContext(connection) as captured:
         counts = counts_for(request)
         assert counts_for(request) is counts  # once per request
-    assert len(captured) == 1
+    # One count per status, one aggregate over the open cases (queues.counts_for).
+    assert len(captured) == 2
     for name, expected in EXPECTED_QUEUES.items():
         assert counts[name] == len(expected), name
     assert counts["due_soon"] == 1 and counts["overdue"] == 3
@@ -454,7 +455,7 @@ def test_the_whole_menu_counts_its_queues_in_one_query(w):
     with CaptureQueriesContext(connection) as captured:
         admin_menu.render_component(request)
     counting = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
-    assert len(counting) == 1, counting
+    assert len(counting) == 2, counting  # per status, and the open cases' aggregate
 
 
 def add_cases(w, n):
@@ -496,9 +497,10 @@ def test_admin_pages_cost_the_same_queries_with_3_and_30_more_cases(w):
     many = {url: page_queries(client, url) for url in few}
     for url in few:
         assert few[url][0] == middle[url][0] == many[url][0], (url, few, middle, many)
-    # Measured: 24 on the dashboard, 15 on the claim list (22 before the counts were one query;
-    # one each since two-step sign-in: django-otp loads the device the session was verified by).
-    assert many["/admin/"][0] <= 24, many["/admin/"][0]
+    # Measured: 25 on the dashboard, 15 on the claim list (22 before the counts were one query;
+    # one each since two-step sign-in: django-otp loads the device the session was verified by;
+    # the counts are two queries since a million cases, which the claim list's paginator reuses).
+    assert many["/admin/"][0] <= 25, many["/admin/"][0]
     assert many["/admin/cases/claims/"][0] <= 15, many["/admin/cases/claims/"][0]
     # ...and the counts shown are right: 11 + 30 cases on the claim list.
     assert menu_label(many["/admin/cases/claims/"][1], "/admin/cases/claims/") == "认领清单 (41)"
