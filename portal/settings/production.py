@@ -98,6 +98,12 @@ else:
 # Background work (notifications, Wagtail's index updates) goes through django-tasks' database
 # backend; `manage.py db_worker` runs it, so no queue server is needed beyond the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# The worker, not the request, waits for the mail server; even so, never for long.
+# The mail server. The worker, not the request, waits for it; even so, never for long.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # --- end of processes -------------------------------------------------------------------------
