@@ -111,7 +111,8 @@ def test_a_failed_task_shows_its_error_to_administrators_only(queued, client, ad
     run_worker()
     client.force_login(admin_user)
     listing = client.get("/admin/background_tasks/", {"status": "FAILED"}).content.decode()
-    assert "tests.test_processes.explode" in listing and "RuntimeError" in listing
+    assert "tests.test_processes.explode" in listing and "builtins.RuntimeError" in listing
+    assert "失败" in listing and "错误类型" in listing  # django-tasks' names, in Chinese
     failed = DBTaskResult.objects.get(status="FAILED")
     detail = client.get(f"/admin/background_tasks/inspect/{failed.pk}/").content.decode()
     assert "SMS gateway answered 502" in detail
