@@ -62,8 +62,8 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- Processes (issue 19): shared cache, background tasks, mail timeouts ----------------------
-# Kept in one block so that other changes to the settings merge around it. deploy/README.md says
-# how the processes (web, worker, scheduler) run.
+# Kept in one block so that other changes to the settings merge around it. README.md (Production)
+# and deploy/ say how the processes (web, worker, scheduler) run.
 
 # Every worker must see the same rate limits, statistics and cached pages: a cache per process
 # would multiply each limit by the number of workers and leave a refresh in one worker only.
