@@ -29,8 +29,14 @@ DEAD_REDIS = {
 
 
 def run_worker():
-    """What `manage.py db_worker` does, until the queue holds nothing that is due."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    """What `manage.py db_worker` does, until the queue holds nothing that is due. Inside the
+    test's transaction, so without the worker's closing of old connections (on PostgreSQL it
+    would close the test's own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        )
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 @task()
