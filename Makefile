@@ -9,12 +9,20 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: run test install install-dev lint browser-deps messages clean
+.PHONY: run serve smoke test install install-dev lint browser-deps messages clean
 
 run: install  ## Migrate, load the demo content and serve the site on http://127.0.0.1:$(PORT)/
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install  ## The production layout here: gunicorn, task worker, scheduler (deploy/serve.sh)
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(BIN)/python manage.py seed_demo
+	PORT=$(PORT) deploy/serve.sh
+
+smoke: install  ## Boot the production layout and drive it through HTTP (deploy/smoke.py)
+	$(BIN)/python deploy/smoke.py
 
 test: install-dev  ## Run the whole test suite (set DATABASE_URL to test on PostgreSQL)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest \

@@ -1,5 +1,12 @@
-"""The notifier: store a message with the action that caused it, send it after that action
-commits, retry failures with backoff. A failed send never rolls back the case action.
+"""The notifier: store a message with the action that caused it, hand its sending to the task
+worker once that action commits, retry failures with backoff. A failed send never rolls back the
+case action, and the request that caused a message never waits for the mail server or the SMS
+gateway: in production the `send` task runs in `manage.py db_worker` (django-tasks' database
+backend); elsewhere Django's immediate backend runs it at the commit.
+
+The Notification row is the once-only record: a task delivers the row only if it wins the claim
+on it, so a task run twice, or a task and the `send_reminders` sweep at once, send it once. The
+sweep also sends what a lost task left pending.
 
 Messages are plain text (e-mail bodies and SMS), never HTML: they are rendered without HTML
 autoescaping, so a link keeps its "&" and a title its quotes and angle brackets."""
@@ -14,6 +21,7 @@ from django.db.models import Q
 from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from notifications import sms
 from notifications.models import Notification
@@ -49,7 +57,9 @@ def notify(channel, recipient, template, context, *, case=None, dedupe_key=None,
     except IntegrityError:
         return None  # already stored by an earlier or concurrent run
     if not inbox:
-        transaction.on_commit(lambda: deliver(notification.pk))
+        # robust: a queue that cannot take the task must not turn a saved action into an error
+        # page; the row stays pending and the next sweep sends it.
+        transaction.on_commit(lambda: send.enqueue(notification.pk), robust=True)
     return notification
 
 
@@ -93,6 +103,17 @@ def render_text(template, context):
     message when it shows one), so "&" in a link or quotes in a title must stay as they are."""
     compiled = Engine.get_default().get_template(f"notifications/{template}.txt")
     return compiled.render(Context(context, autoescape=False)).strip()
+
+
+@task()
+def send(pk):
+    """Deliver one stored message; after a failure, try again when its backoff ends."""
+    sent = deliver(pk)
+    if not sent and send.get_backend().supports_defer:
+        retry = Notification.objects.filter(pk=pk, status=Notification.Status.FAILED).first()
+        if retry:  # not given up, nor sent meanwhile by another run
+            send.using(run_after=retry.next_attempt_at).enqueue(pk)
+    return sent
 
 
 def deliver(pk):

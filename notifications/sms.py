@@ -2,6 +2,9 @@
 in the SMS_BACKEND setting; the default only logs, so development never texts anyone."""
 
 import logging
+import time
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -12,6 +15,16 @@ logger = logging.getLogger(__name__)
 class LoggingSMSBackend:
     def send(self, phone, text):
         logger.info("SMS to %s: %s", phone, text)
+
+
+class FileSMSBackend:
+    """Writes each message to a file of its own in SMS_FILE_PATH, like Django's file-based
+    e-mail backend: for a production-like run that must prove a text was sent (deploy/smoke.py)."""
+
+    def send(self, phone, text):
+        folder = Path(settings.SMS_FILE_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.txt").write_text(f"{phone}\n{text}\n")
 
 
 def get_backend():

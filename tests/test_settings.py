@@ -13,13 +13,14 @@ GOOD_PRODUCTION_ENV = {
     "SECRET_KEY": "x9-Lk2vQ7pZr4Tn8Wb1Yc6Hd3Jf5Mg0Es2Ua7Io9Pq4Rw6Tz8Xv1Bn3Cm5Dl7Fk9Gh",
     "ALLOWED_HOSTS": "station.example.gov.cn",
     "SITE_BASE_URL": "https://station.example.gov.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
 }
 
 
 def run_production(*args, **env):
     """Run manage.py under production settings with exactly the given environment."""
     clean_env = {k: v for k, v in os.environ.items() if k not in GOOD_PRODUCTION_ENV}
-    for leaked in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+    for leaked in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CACHE_BACKEND"):
         clean_env.pop(leaked, None)
     clean_env.update(
         env,
@@ -48,6 +49,31 @@ def test_production_refuses_to_start_without_each_required_variable():
         result = run_production("check", **env)
         assert result.returncode != 0
         assert f"Environment variable {missing} must be set in production." in result.stderr
+
+
+def test_production_runs_on_the_database_cache_instead_of_redis_when_told_so():
+    env = {k: v for k, v in GOOD_PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = run_production("check", CACHE_BACKEND="database", **env)
+    assert result.returncode == 0, result.stderr
+    result = run_production("check", CACHE_BACKEND="memory", **env)
+    assert result.returncode != 0
+    assert "CACHE_BACKEND must be redis or database, not 'memory'" in result.stderr
+
+
+def test_start_up_names_in_one_line_the_cache_or_database_it_cannot_reach():
+    env = dict(GOOD_PRODUCTION_ENV, REDIS_URL="redis://:s3cret@127.0.0.1:1/0")
+    result = run_production("preflight", **env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: Cannot reach the shared cache at 127.0.0.1:1/0: "
+        "Error 111 connecting to 127.0.0.1:1. Connection refused."
+    ]
+    env = dict(GOOD_PRODUCTION_ENV, DATABASE_URL="postgres://portal:s3cret@127.0.0.1:1/portal")
+    result = run_production("preflight", **env)
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("CommandError: Cannot reach the database at 127.0.0.1:1/portal: ")
+    assert "s3cret" not in line
 
 
 def test_production_refuses_an_insecure_secret_key():

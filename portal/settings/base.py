@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",  # Wagtail's task framework: its checks, and in production
+    "django_tasks_db",  # the database backend and its db_worker (portal/settings/production.py)
     "django_otp",  # two-step sign-in (accounts.two_factor)
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
