@@ -101,6 +101,10 @@ def shows_publicly(model):
 
 
 def on_change(sender, **kwargs):
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    if kwargs.get("created") and issubclass(sender, BaseSiteSetting):
+        return  # made with its defaults on its first read (a page's render): nothing new shows
     if shows_publicly(sender):
         # Now, for this process's next request; and again after the commit, since another
         # process may render the old rows between the two and keep them under the new token.
