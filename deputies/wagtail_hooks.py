@@ -15,6 +15,7 @@ from deputies import admin_views
 from deputies.models import Deputy, Enterprise, ReceptionDay, Station
 from deputies.pages import DeputyIndexPage, ReceptionPage
 from portal.menu import PermissionMenuItem
+from portal.page_cache import remember
 
 
 class DeputyIndexView(IndexView):
@@ -218,9 +219,14 @@ def station_contact(request):
 
 @hooks.register("home_page_sections")
 def next_reception_days(request, count=3):
+    roster_page, wall_page = remember("home_reception_links", reception_links)
     context = {
         "days": ReceptionDay.objects.upcoming().filter(kind=ReceptionDay.Kind.RECEPTION)[:count],
-        "roster_page": ReceptionPage.objects.live().first(),
-        "wall_page": DeputyIndexPage.objects.live().first(),
+        "roster_page": roster_page,
+        "wall_page": wall_page,
     }
     return 10, render_to_string("deputies/includes/home_reception.html", context, request)
+
+
+def reception_links():
+    return ReceptionPage.objects.live().first(), DeputyIndexPage.objects.live().first()

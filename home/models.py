@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import ArticleBodyBlock, RuleListBlock, SectionBlock, StepBlock
+from portal.page_cache import remember
 
 NEWS_PER_PAGE = 10
 LISTING_RENDITION = "fill-640x360"
@@ -62,6 +63,17 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @classmethod
+    def base_queryset(cls):
+        return super().base_queryset().select_related("wechat_qr", "share_image")
+
+    @classmethod
+    def for_site(cls, site):
+        """Every public page prints these: kept, with their images, until a public change."""
+        if site is None:
+            return super().for_site(site)  # Wagtail's error
+        return remember(f"site_settings:{site.pk}", lambda: super(SiteSettings, cls).for_site(site))
 
 
 class HomePage(Page):

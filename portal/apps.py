@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import after_response, context_processors
+        from portal import after_response, context_processors, page_cache
         from portal.csp import nonce_wagtail_scripts
         from portal.exports import guard_wagtail_exports
 
@@ -16,3 +16,4 @@ class PortalConfig(AppConfig):
         nonce_wagtail_scripts()
         context_processors.connect_signals()
         after_response.connect_signals()
+        page_cache.connect_signals()

@@ -8,6 +8,8 @@ from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
 from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 
+from portal import page_cache
+
 
 @hooks.register("construct_help_menu")
 def keep_help_inside(request, menu_items):
@@ -118,3 +120,10 @@ def admin_actions_js():
     from django.utils.html import format_html
 
     return format_html('<script src="{}" defer></script>', static("js/actions.js"))
+
+
+@hooks.register("before_serve_page")
+def offer_to_page_cache(page, request, serve_args, serve_kwargs):
+    """Every page Wagtail serves may be kept for anonymous visitors; portal.page_cache decides
+    from the answer (no cookie, no CSRF token, no view restriction)."""
+    page_cache.offer(request, page)

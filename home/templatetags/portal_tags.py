@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from wagtail.models import Site
 
+from portal.page_cache import remember
+
 register = template.Library()
 
 
@@ -14,9 +16,8 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {"items": [], "root": None}
-    root = site.root_page
+    root, items = remember(f"main_menu:{site.pk}", lambda: menu_pages(site))
     current = context.get("page")
-    items = list(root.get_children().live().in_menu())
     for item in items:
         item.is_active = bool(current and current.path.startswith(item.path))
     return {"items": items, "root": root, "current": current}
@@ -28,3 +29,8 @@ def absolute_url(path):
     if path.startswith(("http://", "https://")):
         return path
     return settings.WAGTAILADMIN_BASE_URL + path
+
+
+def menu_pages(site):
+    root = site.root_page
+    return root, list(root.get_children().live().in_menu())

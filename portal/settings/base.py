@@ -340,3 +340,17 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60))) * 
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Reset mail is looked up and sent after the response: known and unknown addresses answer alike.
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
+
+# --- Public page cache (portal.page_cache) --------------------------------------------------
+# Anonymous visitors' copies of the public pages, kept in the default cache (shared by every
+# worker in production) until a change to what they show, or PAGE_CACHE_TIMEOUT seconds; browsers
+# and proxies may keep them PAGE_CACHE_MAX_AGE seconds. PAGE_CACHE=0 turns the server-side copies
+# off (the benchmark compares both); the Cache-Control headers stay.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "300"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+    "portal.page_cache.PageCacheMiddleware",
+)
+# --- end of public page cache ---------------------------------------------------------------
