@@ -33,7 +33,7 @@ def test_scan_to_submit_then_track_on_a_phone(demo_site, phone, tmp_path):
     expect(phone.get_by_role("heading", level=1)).to_contain_text(deputy.name)
     fill_form(phone)
     expect(phone.locator(".char-counter").first).to_have_text("10 / 60")
-    phone.get_by_label("照片（最多3张）").set_input_files(str(photo_file(tmp_path)))
+    phone.get_by_label("照片（选填，最多3张）").set_input_files(str(photo_file(tmp_path)))
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_role("button", name="提交").click()
 
