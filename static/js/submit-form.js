@@ -135,7 +135,8 @@
     sending = true;
     var button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
-    shrinkPhotos().then(function () { form.submit(); });
+    // The button is named "submit", which hides form.submit: call the form's own method.
+    shrinkPhotos().then(function () { HTMLFormElement.prototype.submit.call(form); });
   });
 
   // Back from the next page (bfcache): the form may be sent again.
