@@ -38,13 +38,22 @@ def posts_to(page, path):
 def test_the_browser_stops_an_upload_that_lacks_a_required_box(demo_site, phone, tmp_path):
     phone.goto(f"{demo_site.url}/submit/")
     sent = posts_to(phone, "/submit/")
-    notice = phone.locator("#category-notice")
+    notice, similar = phone.locator("#category-notice"), phone.locator("#similar-cases")
     expect(notice).to_be_hidden()
+    expect(similar).to_be_hidden()
     fill_form(phone)  # chooses 基础设施与安全
     expect(notice).to_be_visible()
     expect(notice).to_have_text("紧急情况请立即拨打119/110")
     phone.get_by_label("类别").select_option(label="用工招聘")
     expect(notice).to_be_hidden()
+
+    phone.get_by_label("标题").fill("")
+    phone.get_by_label("标题").press_sequentially("企业融资太难了")
+    expect(similar).to_contain_text("已有类似问题？")
+    expect(similar.get_by_role("link", name="企业融资难")).to_have_attribute(
+        "href", "/key-issues/financing/"
+    )
+    fits(phone)
 
     phone.get_by_label(CONSENT).uncheck()
     phone.get_by_label("标题").fill("")
