@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from disclosure import admin_views, ledger, notices
+from disclosure import admin_views, ledger, notices, suggestions
 from disclosure.models import DisclosureNotice
 
 
@@ -97,3 +97,7 @@ def latest_notices(request, count=5):
     )
     template = "disclosure/includes/latest_notices.html"
     return 20, render_to_string(template, {"notices": notices}, request)
+
+
+# The submission form's 已有类似问题？ suggestions (submissions/similar.py).
+hooks.register("public_titles", suggestions.public_titles)

@@ -10,6 +10,10 @@ CATEGORIES = [
     "惠企政策兑现",
 ]
 
+# The notes a fresh installation shows next to a category on the public form (stations edit
+# them in the admin).
+CATEGORY_NOTICES = {"基础设施与安全": "紧急情况请立即拨打119/110"}
+
 
 def ensure_categories(category_model):
     for order, name in enumerate(CATEGORIES):

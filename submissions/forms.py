@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from deputies.models import Deputy, Enterprise
-from portal.forms import PlainMessages
-from submissions import photos
+from portal.forms import PlainMessages, plain_messages
+from submissions import photos, staging
 from submissions.models import Case, Category, Feedback
 from submissions.validators import normalise_mobile, validate_mobile, validate_plain_text
 
@@ -26,6 +26,29 @@ class MultiplePhotoField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files if item]
+
+
+def too_many_photos():
+    return forms.ValidationError(
+        ngettext(
+            "Attach at most %(count)d photo.",
+            "Attach at most %(count)d photos.",
+            photos.MAX_PHOTOS,
+        )
+        % {"count": photos.MAX_PHOTOS},
+        code="too_many",
+    )
+
+
+class CategorySelect(forms.Select):
+    """Each option carries its category's notice, for the script that shows it on change."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        notice = getattr(getattr(value, "instance", None), "notice", "")
+        if notice:
+            option["attrs"]["data-notice"] = notice
+        return option
 
 
 def max_length_of(model, name):
@@ -57,7 +80,10 @@ class CaseFieldsForm(PlainMessages, forms.Form):
         widget=forms.RadioSelect,
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category")
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        empty_label=_("Choose a category"),
+        widget=CategorySelect,
     )
     title = text_field(
         _("Title"),
@@ -70,9 +96,11 @@ class CaseFieldsForm(PlainMessages, forms.Form):
         textarea=True,
         **{"data-counter": "true"},
     )
-    place = text_field(_("Place in the park"), max_length_of(Case, "place"), required=False)
+    place = text_field(
+        _("Place in the park (optional)"), max_length_of(Case, "place"), required=False
+    )
     enterprise_name = text_field(
-        _("Your enterprise"),
+        _("Your enterprise (optional)"),
         max_length_of(Case, "enterprise_name"),
         required=False,
         list="known-enterprises",
@@ -113,7 +141,9 @@ class CaseFieldsForm(PlainMessages, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         # Built here, not on the class, so that they always state the limits photos.py enforces.
-        self.fields["photos"].label = _("Photos (up to %(count)d)") % {"count": photos.MAX_PHOTOS}
+        self.fields["photos"].label = _("Photos (optional, up to %(count)d)") % {
+            "count": photos.MAX_PHOTOS
+        }
         self.fields["photos"].help_text = _(
             "JPEG, HEIC, PNG, WebP or GIF, at most %(size)d MB each. Location data is removed."
         ) % {"size": photos.MAX_BYTES // 1024 // 1024}
@@ -124,15 +154,7 @@ class CaseFieldsForm(PlainMessages, forms.Form):
     def clean_photos(self):
         uploads = self.cleaned_data.get("photos") or []
         if len(uploads) > photos.MAX_PHOTOS:
-            raise forms.ValidationError(
-                ngettext(
-                    "Attach at most %(count)d photo.",
-                    "Attach at most %(count)d photos.",
-                    photos.MAX_PHOTOS,
-                )
-                % {"count": photos.MAX_PHOTOS},
-                code="too_many",
-            )
+            raise too_many_photos()
         cleaned, errors = [], []
         for upload in uploads:
             try:
@@ -182,10 +204,21 @@ class SubmissionForm(CaseFieldsForm):
     submission_key = forms.CharField(
         widget=forms.HiddenInput, max_length=max_length_of(Case, "submission_key"), required=False
     )
+    # The signed token of the photos kept from a try that came back with an error (staging.py);
+    # rendered by the kept-photos template, with the fresh token, not by the layout.
+    kept_photos = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
-    def __init__(self, *args, privacy_url="", **kwargs):
+    def __init__(self, *args, privacy_url="", staging_owner=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+        self.staging_owner = staging_owner
+        self.kept, self.removed = [], []
+        for name, field in self.fields.items():
+            # The browser checks required fields before a slow upload (static/js/submit-form.js)
+            # and says what the server would say.
+            plain_messages(self, name, field)
+            if field.required:
+                field.widget.attrs["data-required-message"] = field.error_messages["required"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -198,11 +231,14 @@ class SubmissionForm(CaseFieldsForm):
                 _("Your problem"),
                 "kind",
                 "category",
+                HTML('{% include "submissions/includes/category_notice.html" %}'),
                 "title",
+                HTML('{% include "submissions/includes/similar.html" %}'),
                 "description",
                 "place",
                 "enterprise_name",
                 "photos",
+                HTML('{% include "submissions/includes/kept_photos.html" %}'),
             ),
             Fieldset(_("How we reach you"), "submitter_name", "submitter_phone", "submitter_email"),
             HTML(f'<p class="privacy-note">{notice}</p>'),
@@ -221,6 +257,47 @@ class SubmissionForm(CaseFieldsForm):
             return uuid.UUID(hex=self.cleaned_data["submission_key"]).hex
         except ValueError:
             return uuid.uuid4().hex
+
+    def clean(self):
+        cleaned = super().clean()
+        token = cleaned.get("kept_photos")
+        if token:
+            try:
+                kept = staging.read(token, self.staging_owner)
+            except staging.Refused:
+                self.add_error(
+                    "photos",
+                    _("The photos kept from your last try have expired; please choose them again."),
+                )
+            else:
+                dropped = set(self.data.getlist("remove_kept")) if self.is_bound else set()
+                self.kept = [k for k in kept if k.id not in dropped]
+                self.removed = [k for k in kept if k.id in dropped]
+        if len(self.kept) + len(cleaned.get("photos") or []) > photos.MAX_PHOTOS:
+            self.add_error("photos", too_many_photos())
+        return cleaned
+
+    def all_photos(self):
+        """The kept photos and the new ones, for create_case."""
+        return staging.load(self.kept) + list(self.cleaned_data["photos"])
+
+    def category_notice(self):
+        """The chosen category's notice, shown server-side when the form comes back."""
+        try:
+            chosen = self.fields["category"].queryset.filter(pk=self["category"].value())
+            return chosen.values_list("notice", flat=True).first() or ""
+        except (ValueError, TypeError):
+            return ""
+
+    def error_links(self):
+        """(anchor, message) for the summary above the form: each error links to its field."""
+        links = [("", error) for error in self.non_field_errors()]
+        for field in self.visible_fields():
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect):
+                anchor += "_0"
+            links += [(anchor, error) for error in field.errors]
+        return links
 
 
 class StaffCaseForm(CaseFieldsForm):

@@ -23,6 +23,14 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=40, unique=True)
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(pgettext_lazy("category", "active"), default=True)
+    # Shown next to the category on the public form as soon as it is chosen, e.g. where to call
+    # in an emergency: the form is not the way to report a fire.
+    notice = models.CharField(
+        _("notice on the public form"),
+        max_length=120,
+        blank=True,
+        help_text=_("A short note shown to people who choose this category, e.g. whom to call."),
+    )
 
     class Meta:
         verbose_name = _("category")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import form_views, views
 
 urlpatterns = [
     path("q/<str:token>/", views.qr_entry, name="qr_entry"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("submit/done/<str:reference>/", views.submission_done, name="submission_done"),
     path("track/", views.track, name="track"),
     path("track/<str:token>/", views.track_link, name="track_link"),
+    path("submit/similar/", form_views.similar_items, name="similar_items"),
+    path("submit/kept/<str:token>/<str:photo>/", form_views.kept_photo, name="kept_photo"),
 ]

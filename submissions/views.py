@@ -13,10 +13,10 @@ from deputies.models import Deputy, Enterprise, Station
 from deputies.views import find_holder
 from home.models import PrivacyNoticePage
 from portal import ratelimit
-from submissions import tracking
+from submissions import staging, tracking
 from submissions.forms import FeedbackForm, SubmissionForm, TrackForm
 from submissions.intake import create_case
-from submissions.models import Case
+from submissions.models import Case, Feedback
 from submissions.workflow import WorkflowError, record_feedback, refusal
 
 SESSION_KEY = "submitted_cases"
@@ -48,13 +48,18 @@ def qr_entry(request, token):
 def submission_form(request, *, station, deputy):
     privacy = PrivacyNoticePage.objects.live().first()
     form = SubmissionForm(
-        request.POST or None, request.FILES or None, privacy_url=privacy.url if privacy else ""
+        request.POST or None,
+        request.FILES or None,
+        privacy_url=privacy.url if privacy else "",
+        staging_owner=staging.owner(request),
     )
+    kept_token, kept = "", []
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             form.add_error(None, _("The form could not be sent. Please try again."))
         elif refusal := rate_limited(request, form.cleaned_data["submitter_phone"]):
             form.add_error(None, refusal)
+            kept_token, kept = staging.keep(request, form)
         else:
             fields = form.case_fields()
             case, _created = create_case(
@@ -62,20 +67,15 @@ def submission_form(request, *, station, deputy):
                 deputy=deputy,
                 channel=Case.Channel.ONLINE,
                 consent_given=True,
-                photos=form.cleaned_data["photos"],
+                photos=form.all_photos(),
                 submission_key=form.cleaned_data["submission_key"],
                 **fields,
             )
+            staging.discard(form.kept + form.removed)
             remember_case(request, case)
             return redirect("submission_done", reference=case.reference)
-    if request.method == "POST" and request.FILES and not form.is_valid():
-        messages.info(
-            request,
-            _(
-                "For your safety, photos are not kept when the form has an "
-                "error: please attach them again."
-            ),
-        )
+    elif request.method == "POST":
+        kept_token, kept = staging.keep(request, form)
     return render(
         request,
         "submissions/submit.html",
@@ -83,6 +83,8 @@ def submission_form(request, *, station, deputy):
             "form": form,
             "deputy": deputy,
             "station": station,
+            "kept_token": kept_token,
+            "kept_photos": kept,
             "enterprise_names": Enterprise.objects.filter(is_active=True).values_list(
                 "name", flat=True
             ),
@@ -203,7 +205,19 @@ def rate(request, case):
         return form
     try:
         record_feedback(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
-        messages.success(request, _("Thank you, your rating has been recorded."))
+        if form.cleaned_data["rating"] == Feedback.Rating.UNSATISFIED:
+            # workflow.record_feedback: a new round with the same department, under continued
+            # supervision and with a new deadline, which the tracker shows below.
+            messages.success(
+                request,
+                _(
+                    "Thank you, your rating has been recorded. The case has gone back to the "
+                    "handling department under continued supervision; it must reply to you "
+                    "in writing again."
+                ),
+            )
+        else:
+            messages.success(request, _("Thank you, your rating has been recorded."))
     except WorkflowError as error:
         messages.error(request, str(error))
     return None

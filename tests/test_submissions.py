@@ -150,7 +150,7 @@ class TestBadInput:
         fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
         html = client.post("/submit/", {**form_data(), "photos": [fake]}).content.decode()
         assert "photo.jpg" in field_error(html, "photos")
-        assert "重新添加" in html  # photos are not kept; the user is told
+        assert 'name="remove_kept"' not in html  # nothing unreadable is kept for the next try
         assert Case.objects.count() == 0 and CasePhoto.objects.count() == 0
 
     def test_more_than_three_photos_are_refused(self, client, station):
@@ -164,7 +164,7 @@ class TestBadInput:
         photos = [jpeg_with_exif(f"p{i}.jpg") for i in range(2)]
         html = client.post("/submit/", {**form_data(), "photos": photos}).content.decode()
         assert field_error(html, "photos") == "最多上传1张照片。"
-        assert "照片（最多1张）" in html  # the label above the field
+        assert "照片（选填，最多1张）" in html  # the label above the field
         assert Case.objects.count() == 0
 
     def test_honeypot_saves_nothing(self, client, station):

@@ -33,7 +33,7 @@ def test_scan_to_submit_then_track_on_a_phone(demo_site, phone, tmp_path):
     expect(phone.get_by_role("heading", level=1)).to_contain_text(deputy.name)
     fill_form(phone)
     expect(phone.locator(".char-counter").first).to_have_text("10 / 60")
-    phone.get_by_label("照片（最多3张）").set_input_files(str(photo_file(tmp_path)))
+    phone.get_by_label("照片（选填，最多3张）").set_input_files(str(photo_file(tmp_path)))
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_role("button", name="提交").click()
 
@@ -56,16 +56,19 @@ def test_bad_input_shows_errors_and_keeps_what_was_typed(demo_site, phone):
     fill_form(phone, phone="1380796")
     phone.get_by_label("我已阅读并同意个人信息保护告知").uncheck()
     phone.get_by_role("button", name="提交").click()
+    # The missing consent is caught in the browser (static/js/submit-form.js), the phone
+    # number's shape by the server.
+    expect(phone.locator("#id_consent_jserror")).to_contain_text("需要您同意")
+    phone.get_by_label("我已阅读并同意个人信息保护告知").check()
+    phone.get_by_role("button", name="提交").click()
 
     expect(phone.locator("#id_submitter_phone_error")).to_contain_text("11位大陆手机号码")
-    expect(phone.locator("#id_consent_error")).to_contain_text("需要您同意")
     expect(phone.get_by_label("标题")).to_have_value("园区支路夜间没有路灯")
     expect(phone.get_by_label("手机号码")).to_have_value("1380796")
     screenshot(phone, "submit-errors-phone")
     assert Case.objects.count() == before
 
     phone.get_by_label("手机号码").fill("13807961234")
-    phone.get_by_label("我已阅读并同意个人信息保护告知").check()
     phone.get_by_role("button", name="提交").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("您反映的问题已收到")
     assert Case.objects.count() == before + 1

@@ -1,11 +1,13 @@
 """Run from cron (daily is plenty): anonymise the finished cases whose retention period has
-ended, and forget failed sign-ins that lock nothing any more. Safe to run again and again: a
+ended, forget failed sign-ins that lock nothing any more, and delete the photos kept for
+forms that were never sent again. Safe to run again and again: a
 case is anonymised once."""
 
 from django.core.management.base import BaseCommand
 
 from accounts.lockouts import expired_failures
 from privacy.anonymise import run_retention
+from submissions import staging
 
 
 class Command(BaseCommand):
@@ -34,3 +36,5 @@ class Command(BaseCommand):
             self.stdout.write(f"would forget {failures.count()} expired failed sign-in(s)")
         else:
             self.stdout.write(f"forgot {failures.delete()[0]} expired failed sign-in(s)")
+            # Photos kept for a form that was never sent again (submissions/staging.py).
+            self.stdout.write(f"deleted {staging.delete_expired()} unused staged photo file(s)")

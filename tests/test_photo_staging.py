@@ -1,0 +1,195 @@
+"""Photos kept across a form error (submissions/staging.py): a forgotten box costs no second
+upload, and the kept photos are the uploader's alone, for an hour, and used once."""
+
+import io
+import os
+import re
+import time
+import types
+
+import pytest
+from django.core import signing
+from django.core.management import call_command
+from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from submissions import staging
+from submissions.models import Case, CasePhoto
+from tests.factories import StationFactory
+from tests.test_submissions import field_error, form_data, jpeg_with_exif
+
+EXPIRED = "上次保留的照片已失效"
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def station(db):
+    return StationFactory(reference_prefix="YXGY")
+
+
+def kept_token(html):
+    match = re.search(r'name="kept_photos" value="([^"]*)"', html)
+    return match.group(1) if match else None
+
+
+def thumbnails(html):
+    return re.findall(r'<img src="(/submit/kept/[^"]+)"', html)
+
+
+def staged_files(root):
+    folder = root / staging.FOLDER
+    return sorted(os.listdir(folder)) if folder.exists() else []
+
+
+def without_consent(client, photos):
+    return client.post("/submit/", form_data(consent=None, photos=photos)).content.decode()
+
+
+@pytest.mark.django_db
+class TestKeptAcrossAnError:
+    def test_a_photo_survives_a_forgotten_consent_and_joins_the_case(
+        self, client, station, private_root
+    ):
+        html = without_consent(client, [jpeg_with_exif(size=(3000, 2000))])
+        assert field_error(html, "consent")
+        token, [thumbnail] = kept_token(html), thumbnails(html)
+        assert Case.objects.count() == 0
+
+        shown = client.get(thumbnail)
+        assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+        assert "no-store" in shown["Cache-Control"] and "private" in shown["Cache-Control"]
+        with Image.open(io.BytesIO(b"".join(shown.streaming_content))) as image:
+            assert max(image.size) <= staging.THUMBNAIL_SIDE
+        # Kept already cleaned: re-encoded and small enough, no EXIF (GPS) on the disk either.
+        for name in staged_files(private_root):
+            with Image.open(private_root / staging.FOLDER / name) as image:
+                assert not image.getexif() and "exif" not in image.info
+                assert max(image.size) <= 2560
+
+        response = client.post("/submit/", form_data(kept_photos=token))
+        case = Case.objects.get()
+        assert response.status_code == 302
+        [photo] = CasePhoto.objects.filter(case=case)
+        assert (photo.width, photo.height) == (2560, 1707)
+        with photo.file.open() as file, Image.open(file) as image:
+            assert not image.getexif()
+        assert staged_files(private_root) == []  # used once, then gone
+        assert client.get(thumbnail).status_code == 404
+
+    def test_new_photos_join_the_kept_ones_on_the_next_try(self, client, station):
+        token = kept_token(without_consent(client, [jpeg_with_exif("a.jpg")]))
+        html = client.post(
+            "/submit/",
+            form_data(consent=None, kept_photos=token, photos=[jpeg_with_exif("b.jpg")]),
+        ).content.decode()
+        assert len(thumbnails(html)) == 2
+        client.post("/submit/", form_data(kept_photos=kept_token(html)))
+        assert CasePhoto.objects.filter(case=Case.objects.get()).count() == 2
+
+    def test_the_photo_limit_counts_kept_and_new_photos(self, client, station):
+        first = without_consent(client, [jpeg_with_exif(f"{i}.jpg") for i in range(2)])
+        html = client.post(
+            "/submit/",
+            form_data(
+                kept_photos=kept_token(first),
+                photos=[jpeg_with_exif(f"n{i}.jpg") for i in range(2)],
+            ),
+        ).content.decode()
+        assert field_error(html, "photos") == "最多上传3张照片。"
+        assert Case.objects.count() == 0
+        assert len(thumbnails(html)) == 2  # the kept two are still kept; the extra two are not
+
+    def test_a_removed_photo_is_deleted_and_not_attached(self, client, station, private_root):
+        html = without_consent(client, [jpeg_with_exif("a.jpg"), jpeg_with_exif("b.jpg")])
+        kept = staging.read(kept_token(html), client.session[staging.OWNER_KEY])
+        client.post(
+            "/submit/",
+            {**form_data(kept_photos=kept_token(html)), "remove_kept": [kept[0].id]},
+        )
+        [photo] = CasePhoto.objects.filter(case=Case.objects.get())
+        assert (photo.width, photo.height) == (kept[1].width, kept[1].height)
+        assert staged_files(private_root) == []
+
+    def test_removing_on_a_try_that_fails_again_deletes_at_once(
+        self, client, station, private_root
+    ):
+        html = without_consent(client, [jpeg_with_exif("a.jpg")])
+        [kept] = staging.read(kept_token(html), client.session[staging.OWNER_KEY])
+        again = client.post(
+            "/submit/",
+            {**form_data(consent=None, kept_photos=kept_token(html)), "remove_kept": [kept.id]},
+        ).content.decode()
+        assert thumbnails(again) == [] and kept_token(again) == ""
+        assert staged_files(private_root) == []
+
+
+@pytest.mark.django_db
+class TestTokensGrantNothingElse:
+    def test_another_browser_cannot_use_or_see_the_kept_photos(self, client, station):
+        html = without_consent(client, [jpeg_with_exif()])
+        token, [thumbnail] = kept_token(html), thumbnails(html)
+        other = Client()
+        assert other.get(thumbnail).status_code == 404
+        refused = other.post("/submit/", form_data(kept_photos=token)).content.decode()
+        assert EXPIRED in field_error(refused, "photos")
+        assert Case.objects.count() == 0 and CasePhoto.objects.count() == 0
+        # The uploader's own browser still may.
+        client.post("/submit/", form_data(kept_photos=token))
+        assert CasePhoto.objects.count() == 1
+
+    def test_a_token_is_used_once(self, client, station):
+        token = kept_token(without_consent(client, [jpeg_with_exif()]))
+        client.post("/submit/", form_data(kept_photos=token))
+        again = client.post(
+            "/submit/", form_data(kept_photos=token, submission_key="f" * 32, title="又一件")
+        ).content.decode()
+        assert EXPIRED in field_error(again, "photos")
+        assert Case.objects.count() == 1 and CasePhoto.objects.count() == 1
+
+    def test_an_expired_token_is_refused(self, client, station, monkeypatch):
+        an_hour_ago = time.time() - staging.MAX_AGE - 1
+        monkeypatch.setattr(signing, "time", types.SimpleNamespace(time=lambda: an_hour_ago))
+        token = kept_token(without_consent(client, [jpeg_with_exif()]))
+        monkeypatch.undo()
+        html = client.post("/submit/", form_data(kept_photos=token)).content.decode()
+        assert EXPIRED in field_error(html, "photos")
+        assert 'value="园区企业招工难"' in html  # what was typed stays
+        assert Case.objects.count() == 0
+
+    def test_a_token_naming_other_files_is_refused(self, client, station):
+        token = kept_token(without_consent(client, [jpeg_with_exif()]))
+        data = signing.loads(token, salt=staging.SALT)
+        data["p"][0][0] = "../../../etc/pa"  # what a tampered token would name
+        forged = signing.dumps(data, salt="not the salt")
+        html = client.post("/submit/", form_data(kept_photos=forged)).content.decode()
+        assert EXPIRED in field_error(html, "photos")
+        assert client.get(f"/submit/kept/{forged}/{data['p'][0][0]}/").status_code == 404
+        assert Case.objects.count() == 0
+
+    @settings(max_examples=60, deadline=None)
+    @given(token=st.text(max_size=300), owner=st.text(max_size=30))
+    def test_no_forged_token_names_a_photo(self, token, owner):
+        with pytest.raises(staging.Refused):
+            staging.read(token, owner)
+
+
+@pytest.mark.django_db
+def test_the_daily_run_deletes_staged_photos_nobody_used(client, station, private_root):
+    without_consent(client, [jpeg_with_exif()])
+    fresh = staged_files(private_root)
+    assert len(fresh) == 2  # the photo and its thumbnail
+    old = private_root / staging.FOLDER / "abandoned0000000.jpg"
+    old.write_bytes(b"x")
+    past = time.time() - staging.MAX_AGE - 60
+    os.utime(old, (past, past))
+    out = io.StringIO()
+    call_command("anonymise_expired", stdout=out)
+    assert "deleted 1 unused staged photo" in out.getvalue()
+    assert staged_files(private_root) == fresh
