@@ -181,9 +181,11 @@ def key_issue(parent):
     financing = Case.objects.filter(
         category__name="融资贷款", received_on__year=issue.year, key_issue_link__isnull=True
     ).exclude(status__in=[Case.Status.REJECTED, Case.Status.MERGED])
-    decided = working_time(days_ago(MEETINGS[0][0]), random.Random(issue.year))
-    for case in financing:  # linked when the issue was set up, or when they came in after it
-        moment = max(decided, case.created_at + datetime.timedelta(hours=3))
+    rng = random.Random(issue.year)
+    decided = working_time(days_ago(MEETINGS[0][0]), rng)
+    for case in financing:  # linked when the issue was set up, or after the case's last move
+        last = case.events.order_by("-created_at").values_list("created_at", flat=True)[0]
+        moment = working_time(max(decided, last + datetime.timedelta(hours=1)), rng)
         with time_machine.travel(min(moment, timezone.now()), tick=False):
             key_issues.link(issue, case, committee)
     return issue

@@ -193,7 +193,13 @@ class Year:
             self.at(
                 received + datetime.timedelta(hours=3), workflow.reject, case, self.staff, reason
             )
-        duplicate = next(case for case in opened if case.status == Case.Status.ASSIGNED)
+        # The key issue takes in every financing case; a duplicate would not be (its original
+        # is), so the one merged duplicate is of another matter.
+        duplicate = next(
+            case
+            for case in opened
+            if case.status == Case.Status.ASSIGNED and case.category.name != "融资贷款"
+        )
         received = self.moment(duplicate.created_at + datetime.timedelta(days=1))
         case = self.receive(
             duplicate.category.name, duplicate.title, duplicate.description, received, "wechat"
