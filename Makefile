@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make run HOST=0.0.0.0 listens on the LAN too: links and QR codes then carry this machine's address.
+HOST ?= 127.0.0.1
 # pytest-xdist processes. Items go to workers in collection order, where pytest-django puts
 # tests that flush the database last, so no worker runs a test after a flush it did not expect
 # (--dist loadscope would send a module's flushing test before another module's tests).
@@ -11,10 +13,13 @@ export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: run serve smoke test install install-dev lint browser-deps messages clean
 
-run: install  ## Migrate, load the demo content and serve the site on http://127.0.0.1:$(PORT)/
+# SITE_BASE_URL and ALLOWED_HOSTS for HOST:PORT (portal/demo.py), unless set already.
+RUN_ENV = $(shell $(BIN)/python -m portal.demo $(HOST) $(PORT))
+
+run: install  ## Migrate, load the demo content and serve the site on http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install  ## The production layout here: gunicorn, task worker, scheduler (deploy/serve.sh)
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(BIN)/python manage.py migrate --noinput

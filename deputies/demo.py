@@ -8,7 +8,7 @@ from django.utils import timezone
 from deputies.models import Deputy, Enterprise, Pairing, ReceptionDay, Station
 from deputies.pages import DeputyIndexPage, ReceptionPage
 from deputies.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
-from home.demo import STATION_NAME, child, demo_image, ensure_home_page
+from home.demo import STATION_NAME, child, demo_image, ensure_home_page, portrait
 
 # name, level, role, delegation, occupation, work unit
 DEPUTIES = [
@@ -27,6 +27,9 @@ DEPUTIES = [
     ("胡平秋", "county", "liaison", "县人大常委会", "常委会主任", "云溪县人大常委会"),
     ("王立清", "county", "liaison", "县人大常委会", "常委会副主任", "云溪县人大常委会"),
 ]
+
+# ID-photo backdrops: blue, red, white-grey.
+BACKDROPS = [(67, 120, 186), (176, 42, 48), (200, 204, 210), (92, 140, 196)]
 
 INDUSTRIES = ["电子信息", "食品加工", "新材料", "装备制造", "纺织服装", "现代物流", "医药化工"]
 FIRM_WORDS = [
@@ -122,7 +125,9 @@ def seed(password, log):
                 sort_order=order,
                 office_phone=f"0796-555{order + 100:04d}",
                 bio=f"{name}，{unit}{occupation}。联系园区企业，帮助解决用工、融资、物流等方面的困难。",
-                photo=demo_image(f"代表照片-{name}", (60 + order * 9, 80, 120), size=(600, 800)),
+                photo=demo_image(
+                    f"代表照片-{name}", BACKDROPS[order % len(BACKDROPS)], (600, 800), portrait
+                ),
             ),
         )
         deputies.append(deputy)

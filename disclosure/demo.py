@@ -2,7 +2,9 @@
 the statistics page, and one key supervised issue (enterprise financing) with its meetings."""
 
 import datetime
+import random
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
@@ -24,35 +26,44 @@ from disclosure.models import (
 )
 from home.demo import child, ensure_home_page
 from submissions import roles
+from submissions.demo import days_ago, working_time
 from submissions.models import Case
 
+# days ago, title, participants, summary, decisions
 MEETINGS = [
     (
-        40,
-        "企业融资难专题调度会（第一次）",
-        "县人大常委会副主任、县地方金融服务中心、县内四家银行、园区管委会、驻站代表",
+        73,
+        "主任会议确定“企业融资难”为年度重点督办问题",
+        "县人大常委会主任会议成员、选联工委、财经工委",
+        "听取园区企业融资情况汇报，成立重点督办工作领导小组，由常委会主要领导任组长。",
+        ["组建督办专班，每月调度一次", "县金融中心牵头梳理园区企业融资需求"],
+    ),
+    (
+        66,
+        "园区企业融资工作调度推进会（第一次）",
+        "县人大常委会主任、园区管委会、县普惠金融中心、四家商业银行、园区企业代表",
         "梳理园区企业融资需求清单，共收集融资需求23项、金额约1.2亿元。",
-        ["建立银企对接台账，每月更新", "县金融中心牵头研究降低担保费率"],
+        ["建立银企对接台账，每月更新", "研究降低政府性融资担保费率"],
     ),
     (
-        25,
-        "银企对接会",
-        "县地方金融服务中心、县农商银行、县融资担保公司、12家园区企业",
-        "现场对接融资需求，银行当场签约3家企业。",
-        ["担保费率由1.5%降至1%", "对首贷企业开辟绿色通道，审批时限压缩到15个工作日"],
+        38,
+        "园区企业融资工作调度推进会（第二次）",
+        "县金融中心、县融资担保公司、县农商银行、12家园区企业",
+        "银企现场对接，银行当场签约3家企业；担保公司对6家企业提供过桥资金。",
+        ["担保费率降至0.4%", "首贷企业审批时限压缩到15个工作日"],
     ),
     (
-        6,
-        "企业融资难专题调度会（第二次）",
-        "县人大常委会副主任、选联工委、县地方金融服务中心、驻站代表",
+        17,
+        "园区企业融资工作调度推进会（第三次）",
+        "县人大常委会主任、选联工委、县金融中心、驻站代表",
         "听取前期落实情况汇报，逐项销号已解决的问题，对未解决的继续督办。",
         ["未解决事项列入下月主任会议报告"],
     ),
 ]
 FIGURES = [
-    ("融资担保费率", "0.8", "%", "县融资担保公司", 6),
-    ("帮助企业获得贷款", "17", "家", "县地方金融服务中心", 6),
-    ("新增贷款金额", "8600", "万元", "县地方金融服务中心", 6),
+    ("融资担保费率", "0.4", "%", "县融资担保公司", 17),
+    ("提供过桥资金", "2160", "万元", "县融资担保公司", 17),
+    ("财园信贷通在保贷款", "2.13", "亿元", "园区管委会", 17),
 ]
 
 
@@ -106,23 +117,23 @@ def ensure_moderation(home):
 
 
 def make_notices(index):
-    """Publish a notice for every closed demo case whose submitter allowed it."""
+    """Publish a notice for every closed demo case whose submitter allowed it, a few working
+    days after it closed, as the station would have: its dates are the case's own."""
     staff = get_user_model().objects.get(username="station")
     moderator = get_user_model().objects.get(username="moderator")
     cases = Case.objects.filter(status=Case.Status.CLOSED, allow_disclosure=True).order_by(
         "received_on", "pk"
     )
-    today = timezone.localdate()
-    for case in cases:
-        notice, created = notices.generate(case, staff)
-        if not created:
-            continue
-        notice.replied_on = min(today, case.received_on + datetime.timedelta(days=6))
-        notice.closed_on = min(today, case.received_on + datetime.timedelta(days=12))
-        notice.disclosed_on = min(today, notice.closed_on + datetime.timedelta(days=2))
-        notice.save_revision(user=moderator, log_action=False).publish(
-            user=moderator, log_action=False
-        )
+    now, rng = timezone.now(), random.Random(2026)
+    for case in cases.filter(disclosure_notices__isnull=True):
+        closed = case.events.closings().order_by("-created_at").first().created_at
+        moment = min(working_time(closed + datetime.timedelta(days=2), rng), now)
+        with time_machine.travel(moment, tick=False):
+            notice, _ = notices.generate(case, staff)
+        with time_machine.travel(moment + datetime.timedelta(hours=2), tick=False):
+            notice.save_revision(user=moderator, log_action=False).publish(
+                user=moderator, log_action=False
+            )
     return DisclosureNotice.objects.live().count()
 
 
@@ -167,9 +178,14 @@ def key_issue(parent):
         ],
     )
     committee = get_user_model().objects.get(username="xlgw")
-    financing = Case.objects.filter(category__name="融资贷款").exclude(
-        status__in=[Case.Status.REJECTED, Case.Status.MERGED]
-    )
-    for case in financing.exclude(key_issue_link__isnull=False):
-        key_issues.link(issue, case, committee)
+    financing = Case.objects.filter(
+        category__name="融资贷款", received_on__year=issue.year, key_issue_link__isnull=True
+    ).exclude(status__in=[Case.Status.REJECTED, Case.Status.MERGED])
+    rng = random.Random(issue.year)
+    decided = working_time(days_ago(MEETINGS[0][0]), rng)
+    for case in financing:  # linked when the issue was set up, or after the case's last move
+        last = case.events.order_by("-created_at").values_list("created_at", flat=True)[0]
+        moment = working_time(max(decided, last + datetime.timedelta(hours=1)), rng)
+        with time_machine.travel(min(moment, timezone.now()), tick=False):
+            key_issues.link(issue, case, committee)
     return issue

@@ -1,11 +1,14 @@
 """Demo content of the station's content site. Every person and enterprise is fictional."""
 
 import datetime
+import functools
 import hashlib
 import io
 import random
 
+import qrcode
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -24,6 +27,9 @@ from home.models import (
 )
 
 STATION_NAME = "云溪县工业园区人大代表联络站"
+# What the station's WeChat group QR code holds: an invitation link of the kind WeChat prints
+# (fictional group).
+WECHAT_GROUP_LINK = "https://weixin.qq.com/g/AQYAAFyxqkDemoYunxiGongye"
 
 
 def seed(password, log):
@@ -31,7 +37,9 @@ def seed(password, log):
     settings = SiteSettings.for_site(Site.objects.get(root_page=home))
     settings.icp_number = "云ICP备20260001号-1"
     settings.police_record_number = "云公网安备 36082802000001号"
-    settings.wechat_qr = demo_image("联络站微信群二维码", (40, 40, 40), size=(400, 400))
+    settings.wechat_qr = demo_image(
+        "联络站微信群二维码", (255, 255, 255), size=(430, 430), draw=qr_code(WECHAT_GROUP_LINK)
+    )
     settings.share_image = demo_image("联络站分享图", (164, 22, 26), size=(1200, 630))
     settings.save()
 
@@ -98,9 +106,16 @@ def seed(password, log):
         username="admin",
         defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.com"},
     )
-    admin.set_password(password)
+    admin.password = password_hash(password)
     admin.save()
     return [("admin", "超级管理员 superuser")]
+
+
+@functools.cache
+def password_hash(password):
+    """The demo logins' password, hashed once: the production hasher takes a second or more
+    per hash by design, and every demo login shares the one published password anyway."""
+    return make_password(password)
 
 
 def ensure_home_page():
@@ -137,26 +152,79 @@ def child(parent, model, slug, **fields):
     return page
 
 
-def demo_image(title, colour, size=(1280, 720)):
-    """A locally drawn placeholder photo, so the demo needs no network and no stock images."""
+def demo_image(title, colour, size=(1280, 720), draw=None):
+    """A locally drawn image, so the demo needs no network and no stock photos: by default a
+    placeholder photo; draw(picture, rng) paints something else on the size-sized canvas."""
     image_model = get_image_model()
     existing = image_model.objects.filter(title=title).first()
     if existing:
         return existing
     rng = random.Random(title)
     picture = PILImage.new("RGB", size, colour)
+    (draw or placeholder)(picture, rng)
+    buffer = io.BytesIO()
+    lossless = getattr(draw, "lossless", False)  # a QR code's sharp edges stay sharp in PNG
+    picture.save(buffer, "PNG") if lossless else picture.save(buffer, "JPEG", quality=85)
+    extension = "png" if lossless else "jpg"
+    filename = f"demo-{hashlib.sha256(title.encode()).hexdigest()[:10]}.{extension}"
+    return image_model.objects.create(title=title, file=ImageFile(buffer, name=filename))
+
+
+def placeholder(picture, rng):
+    """Soft overlapping discs over the colour, a pale band below: reads as a photo at a glance."""
     draw = ImageDraw.Draw(picture)
-    width, height = size
+    width, height = picture.size
+    colour = picture.getpixel((0, 0))
     for _ in range(12):
         x, y = rng.randrange(width), rng.randrange(height)
         radius = rng.randrange(width // 12, width // 4)
         shade = tuple(min(255, c + rng.randrange(20, 90)) for c in colour)
         draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)
     draw.rectangle((0, height * 3 // 4, width, height), fill=(250, 250, 250))
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=80)
-    filename = f"demo-{hashlib.sha256(title.encode()).hexdigest()[:10]}.jpg"
-    return image_model.objects.create(title=title, file=ImageFile(buffer, name=filename))
+
+
+def portrait(picture, rng):
+    """A head-and-shoulders silhouette on a studio backdrop, like an ID photo (3:4): the deputy
+    wall looks like a wall of people before real photos are uploaded."""
+    draw = ImageDraw.Draw(picture)
+    width, height = picture.size
+    backdrop = picture.getpixel((0, 0))
+    for y in range(height):  # lighter at the top, as under a studio light
+        lift = 40 * (height - y) // height
+        draw.line((0, y, width, y), fill=tuple(min(255, c + lift) for c in backdrop))
+    suit = rng.choice([(38, 42, 56), (52, 58, 74), (30, 36, 44), (70, 60, 52)])
+    skin = rng.choice([(236, 200, 170), (226, 186, 152), (214, 172, 140)])
+    hair = rng.choice([(28, 24, 22), (44, 36, 30), (60, 56, 54)])
+    cx = width // 2
+    draw.ellipse((cx - width * 0.46, height * 0.66, cx + width * 0.46, height * 1.3), fill=suit)
+    draw.polygon(  # the shirt collar's V
+        [(cx - width * 0.1, height * 0.67), (cx + width * 0.1, height * 0.67), (cx, height * 0.8)],
+        fill=(245, 245, 245),
+    )
+    draw.rectangle((cx - width * 0.07, height * 0.52, cx + width * 0.07, height * 0.68), fill=skin)
+    head = (cx - width * 0.19, height * 0.22, cx + width * 0.19, height * 0.6)
+    draw.ellipse(head, fill=skin)
+    draw.chord(
+        (head[0] - 4, head[1] - 8, head[2] + 4, head[3] - height * 0.12), 180, 360, fill=hair
+    )
+
+
+def qr_code(payload):
+    """draw for demo_image: a scannable QR code of payload, centred with a quiet zone."""
+
+    def draw(picture, rng):
+        code = qrcode.QRCode(
+            border=2, box_size=10, error_correction=qrcode.constants.ERROR_CORRECT_M
+        )
+        code.add_data(payload)
+        symbol = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+        symbol.thumbnail(picture.size, PILImage.Resampling.NEAREST)
+        picture.paste((255, 255, 255), (0, 0, *picture.size))
+        left, top = ((a - b) // 2 for a, b in zip(picture.size, symbol.size, strict=True))
+        picture.paste(symbol, (left, top))
+
+    draw.lossless = True
+    return draw
 
 
 COLOURS = [(164, 22, 26), (29, 78, 137), (36, 110, 70), (140, 90, 20), (90, 60, 130)]

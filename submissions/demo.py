@@ -1,83 +1,88 @@
-"""Demo data of the three lists: departments, role logins and about 90 cases in every status.
-Every person and enterprise is fictional."""
+"""Demo data of the three lists: departments, role logins and a year of cases.
+
+Each case lives its life through the real workflow functions at the moments it would have
+happened (time_machine moves the clock): received over the past twelve months in working hours,
+replied mostly within the 7 days, some late, some returned, extended, sent back or rated
+unsatisfied; the recent ones are still open. Every person and enterprise is fictional."""
 
 import datetime
 import random
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from deputies.models import Deputy, Enterprise, Station
+from home.demo import password_hash
 from submissions import roles, workflow
+from submissions.deadlines import SHANGHAI, official_workday
 from submissions.defaults import ensure_categories
+from submissions.demo_cases import ARTICLE, EVERYDAY
 from submissions.intake import create_case
-from submissions.models import Assignment, Case, Category, Committee, Department, StaffProfile
+from submissions.models import Case, Category, Committee, Department, StaffProfile
 
-COMMITTEES = ["财政经济工委", "城乡建设环境保护工委", "社会建设工委", "农业农村工委"]
-# name, short name, committee, handler login, category it usually handles
-DEPARTMENTS = [
-    ("云溪县人力资源和社会保障局", "县人社局", "社会建设工委", "rsj", "用工招聘"),
-    ("云溪县住房和城乡建设局", "县住建局", "城乡建设环境保护工委", "zjj", "基础设施与安全"),
-    ("云溪县城市管理局", "县城管局", "城乡建设环境保护工委", "cgj", "环境卫生"),
-    ("云溪县卫生健康委员会", "县卫健委", "社会建设工委", "wjw", "政务服务"),
-    ("云溪县农业农村局", "县农业农村局", "农业农村工委", "nyj", "物流交通"),
-    ("云溪县工业园区管委会", "园区管委会", "财政经济工委", "yqgwh", "惠企政策兑现"),
-    ("云溪县地方金融服务中心", "县金融中心", "财政经济工委", "jrzx", "融资贷款"),
+COMMITTEES = [
+    "财政经济工委",
+    "城乡建设环境保护工委",
+    "社会建设工委",
+    "农业农村工委",
+    "监察和司法工委",
 ]
-TEXTS = {
-    "用工招聘": [
-        (
-            "普工招聘困难，缺口约60人",
-            "今年订单增加，生产线普工缺口约60人，希望人社部门组织专场招聘会。",
-        ),
-        ("技术工人留不住", "数控技工流失严重，希望开展技能培训并落实技能补贴。"),
-    ],
-    "融资贷款": [
-        ("流动资金贷款审批慢", "申请的500万元流动资金贷款已两个月未批，影响原材料采购。"),
-        ("担保费率偏高", "融资担保费率1.5%，希望参照省里政策降低到1%以内。"),
-    ],
-    "物流交通": [
-        ("园区到高速口货车限行", "园区到高速入口的县道白天限行货车，发货只能夜间，成本增加。"),
-        ("公交班次太少", "工人上下班公交车每小时一班，希望增加早晚高峰班次。"),
-    ],
-    "政务服务": [
-        ("环评审批材料反复补正", "扩建项目环评材料已补正三次，希望一次性告知所需材料。"),
-        ("职工子女入学咨询", "外地职工子女在园区附近学校入学，希望明确办理流程。"),
-    ],
-    "基础设施与安全": [
-        ("园区支路夜间无路灯", "创业大道到工业大道之间的支路没有路灯，夜班职工出行不安全。"),
-        ("厂区门口道路积水", "雨天厂区门口道路积水严重，货车进出困难，希望修缮排水管网。"),
-    ],
-    "环境卫生": [
-        ("生活垃圾清运不及时", "园区宿舍区垃圾两三天才清运一次，夏天气味大。"),
-        ("道路扬尘严重", "园区大道施工扬尘大，希望增加洒水频次。"),
-    ],
-    "惠企政策兑现": [
-        ("技改补贴迟迟未到账", "去年申报的技改补贴已公示，但至今没有到账。"),
-        ("稳岗返还申请无回音", "今年申请的稳岗返还资金三个月没有回复。"),
-    ],
-}
+# name, short name, committee, handler login
+DEPARTMENTS = [
+    ("云溪县人力资源和社会保障局", "县人社局", "社会建设工委", "rsj"),
+    ("云溪县住房和城乡建设局", "县住建局", "城乡建设环境保护工委", "zjj"),
+    ("云溪县城市管理局", "县城管局", "城乡建设环境保护工委", "cgj"),
+    ("云溪县卫生健康委员会", "县卫健委", "社会建设工委", "wjw"),
+    ("云溪县农业农村局", "县农业农村局", "农业农村工委", "nyj"),
+    ("云溪县工业园区管委会", "园区管委会", "财政经济工委", "yqgwh"),
+    ("云溪县地方金融服务中心", "县金融中心", "财政经济工委", "jrzx"),
+    ("云溪县公安局交通管理大队", "县交警大队", "监察和司法工委", "jjdd"),
+]
+REJECTED = [
+    (
+        "政务服务",
+        "与供应商合同纠纷已起诉",
+        "供应商拖欠货款，我们已向法院起诉，希望代表督促法院尽快判决。",
+        "属于司法诉讼事项，不在联络站受理范围，已告知企业依法通过诉讼程序解决。",
+    ),
+    (
+        "用工招聘",
+        "个人工伤赔偿纠纷",
+        "本人在原单位受伤，工伤赔偿与单位谈不拢。",
+        "属于个人劳动争议，已告知向县劳动人事争议仲裁委员会申请仲裁，并提供了联系方式。",
+    ),
+    (
+        "基础设施与安全",
+        "邻县工业园道路破损",
+        "去邻县送货途经的工业园道路破损严重。",
+        "反映的道路不在本县辖区，已告知通过邻县12345热线反映。",
+    ),
+]
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗"
-# how many demo cases end in each status
-PLAN = {
-    "submitted": 10,
-    "listed": 10,
-    "assigned": 20,
-    "replied": 8,
-    "awaiting_feedback": 10,
-    "closed": 26,
-    "rejected": 3,
-    "merged": 1,
-}
+# How a closed case's life went, in turn among the older cases: mostly plainly, sometimes not.
+CLOSED_STORIES = [
+    "plain", "late", "plain", "returned", "plain", "extended", "plain", "unsatisfied",
+    "plain", "follow_up", "sent_back", "plain", "timeout", "late", "stage", "plain",
+]  # fmt: skip
+# The newest cases, newest first: where each one stands today, and how many days ago it came.
+OPEN_STORIES = [
+    ("submitted", 0), ("submitted", 1), ("submitted", 2), ("listed", 3), ("listed", 5),
+    ("assigned", 6), ("assigned", 9), ("replied", 12), ("awaiting", 13), ("overdue", 14),
+    ("awaiting", 15), ("promise", 16), ("replied", 17), ("awaiting", 18), ("awaiting", 21),
+    ("overdue", 22), ("reopened", 26),
+]  # fmt: skip
+# The source article's cases: how each went.
+ARTICLE_STORIES = ["extended", "stage", "plain", "stage", "plain", "plain"]
 
 
 def seed(password, log):
     ensure_categories(Category)
     roles.rebuild_role_groups()  # a flushed database (browser tests) lacks them
     committees = {name: Committee.objects.get_or_create(name=name)[0] for name in COMMITTEES}
-    departments, handlers = {}, {}
-    for name, short, committee, login, category in DEPARTMENTS:
+    departments = {}
+    for name, short, committee, login in DEPARTMENTS:
         department, _ = Department.objects.get_or_create(
             name=name,
             defaults={
@@ -87,13 +92,11 @@ def seed(password, log):
                 "contact_phone": "0796-5550200",
             },
         )
-        departments[category] = department
-        handlers[department.pk] = user(
-            login, password, roles.HANDLER, StaffProfile.ActsFor.DEPARTMENT, department=department
-        )
-    logins = [(login, f"承办单位经办人（{short}）") for _, short, _, login, _ in DEPARTMENTS]
-    staff = user("station", password, roles.STAFF)
-    committee = user("xlgw", password, roles.COMMITTEE, StaffProfile.ActsFor.COMMITTEE)
+        departments[short] = department
+        user(login, password, roles.HANDLER, StaffProfile.ActsFor.DEPARTMENT, department=department)
+    logins = [(login, f"承办单位经办人（{short}）") for _, short, _, login in DEPARTMENTS]
+    user("station", password, roles.STAFF)
+    user("xlgw", password, roles.COMMITTEE, StaffProfile.ActsFor.COMMITTEE)
     deputy = Deputy.objects.order_by("sort_order").first()
     user("deputy", password, roles.DEPUTY, StaffProfile.ActsFor.DEPUTY, deputy=deputy)
     user("editor", password, roles.EDITOR)
@@ -106,8 +109,8 @@ def seed(password, log):
         ("moderator", "审核员"),
     ]
     if not Case.objects.exists():
-        make_cases(staff, committee, departments, handlers)
-    log(f"Cases: {Case.objects.count()} in {len(PLAN)} statuses.")
+        Year(departments).make_cases()
+    log(f"Cases: {Case.objects.count()}.")
     return logins
 
 
@@ -115,7 +118,7 @@ def user(username, password, role, acts_for=None, department=None, deputy=None):
     """A demo login in its role group, bound as the Users screen binds (accounts.bindings):
     what it acts for, the station, and its department or deputy."""
     account, _ = get_user_model().objects.get_or_create(username=username)
-    account.set_password(password)
+    account.password = password_hash(password)
     account.save()
     account.groups.add(Group.objects.get(name=role))
     StaffProfile.objects.update_or_create(
@@ -130,97 +133,202 @@ def user(username, password, role, acts_for=None, department=None, deputy=None):
     return account
 
 
-def make_cases(staff, committee, departments, handlers):
-    rng = random.Random(2026)
-    station = Station.default()
-    deputies = list(Deputy.objects.filter(is_active=True))
-    enterprises = list(Enterprise.objects.all())
-    categories = list(Category.objects.all())
-    number = 0
-    for status, count in PLAN.items():
-        for _ in range(count):
-            number += 1
-            category = categories[number % len(categories)]
-            title, description = TEXTS[category.name][number % 2]
-            enterprise = enterprises[number % len(enterprises)]
-            case, _ = create_case(
-                station=station,
-                kind="suggestion" if number % 9 == 0 else "problem",
-                channel=rng.choice(["online", "online", "reception", "visit", "wechat"]),
-                category=category,
-                title=title,
-                description=description,
-                enterprise=enterprise,
-                enterprise_name=enterprise.name,
-                submitter_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士", "经理"]),
-                submitter_phone=f"139{rng.randrange(10**7, 10**8)}",
-                consent_given=True,
-                allow_disclosure=number % 4 != 0,
-                deputy=rng.choice(deputies),
-            )
-            advance(case, status, staff, committee, departments[category.name], handlers, number)
-            age = datetime.timedelta(days=rng.randrange(1, 60))
-            Case.objects.filter(pk=case.pk).update(
-                created_at=timezone.now() - age, received_on=timezone.localdate() - age
-            )
+def working_time(moment, rng):
+    """A moment in office hours (Shanghai) of a working day, at or after moment."""
+    day = moment.astimezone(SHANGHAI).date()
+    morning, afternoon = (8 * 60 + 40, 11 * 60 + 50), (14 * 60 + 40, 17 * 60 + 20)
+    while True:
+        if official_workday(day)[0]:
+            minutes = rng.randrange(*rng.choice([morning, afternoon]))
+            at = datetime.datetime.combine(day, datetime.time(*divmod(minutes, 60)), SHANGHAI)
+            if at >= moment:
+                return at
+        day += datetime.timedelta(days=1)
 
 
-def advance(case, status, staff, committee, department, handlers, number):
-    """Walk a case through the real workflow functions to the planned status."""
-    handler = handlers[department.pk]
-    if status == "rejected":
-        return workflow.reject(
-            case, staff, "属于司法诉讼事项，不在联络站受理范围，已告知通过法律途径解决。"
-        )
-    if status == "merged":
-        return workflow.merge(case, staff, Case.objects.open().exclude(pk=case.pk).first())
-    if status == "submitted":
-        return case
-    case = workflow.accept(case, staff)
-    if status == "listed":
-        return case
-    case = workflow.assign(case, committee, department, department.committee)
-    if number % 5 == 0:  # a second round: the committee sent the first reply back
-        case = workflow.sign(case, handler)
-        case = workflow.reply(
-            case,
-            handler,
-            "正在研究解决方案。",
-            "in_progress",
-            timezone.localdate() + datetime.timedelta(days=20),
-        )
-        case = workflow.send_back(case, committee, "答复过于笼统，请明确解决时限和具体措施。")
-    if status == "assigned" and number % 7 == 0:  # a promise: a stage reply approved
-        if not case.current_assignment.signed_at:
-            case = workflow.sign(case, handler)
-        case = workflow.reply(
-            case,
-            handler,
-            "已制定整改方案，正在组织实施。",
-            "in_progress",
-            timezone.localdate() + datetime.timedelta(days=25),
-        )
-        return workflow.approve_stage(case, committee)
-    if status == "assigned":
-        if number % 3 == 0:  # overdue: assigned ten days ago
-            past = timezone.now() - datetime.timedelta(days=10)
-            Assignment.objects.filter(pk=case.current_assignment_id).update(
-                assigned_at=past, due_at=past + datetime.timedelta(days=7)
+def days_ago(days):
+    """The start of the day that many days before today (Shanghai)."""
+    day = timezone.localdate(timezone=SHANGHAI) - datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(), SHANGHAI)
+
+
+class Year:
+    """A year of the station's cases, each walked through the workflow on its own dates."""
+
+    def __init__(self, departments):
+        self.rng = random.Random(2026)
+        self.now = timezone.now()
+        self.departments = departments
+        users = get_user_model().objects
+        self.staff, self.committee = users.get(username="station"), users.get(username="xlgw")
+        self.handlers = {
+            d.pk: d.handlers.first().user
+            for d in departments.values()  # one login each
+        }
+        self.station = Station.default()
+        self.deputies = list(Deputy.objects.filter(is_active=True).order_by("sort_order"))
+        self.enterprises = list(Enterprise.objects.order_by("pk"))
+        self.categories = {c.name: c for c in Category.objects.all()}
+
+    def make_cases(self):
+        everyday = list(EVERYDAY)
+        self.rng.shuffle(everyday)
+        recent, older = everyday[: len(OPEN_STORIES)], everyday[len(OPEN_STORIES) :]
+        plans = [
+            (spec, story, days) for spec, (story, days) in zip(recent, OPEN_STORIES, strict=True)
+        ]
+        older_stories = [CLOSED_STORIES[i % len(CLOSED_STORIES)] for i in range(len(older))]
+        older_plans = list(zip(older + ARTICLE, older_stories + ARTICLE_STORIES, strict=True))
+        self.rng.shuffle(older_plans)
+        for index, (spec, story) in enumerate(older_plans):  # spread over 11 months
+            days = 45 + (index * 315) // len(older_plans) + self.rng.randrange(0, 5)
+            plans.append((spec, story, days))
+        plans.sort(key=lambda plan: -plan[2])  # the oldest first, so references follow dates
+        opened = []
+        for spec, story, days in plans:
+            opened.append(self.live(spec, story, days))
+        for number, (category, title, description, reason) in enumerate(REJECTED):
+            received = self.moment(days_ago(60 + 97 * number))
+            case = self.receive(category, title, description, received, channel="letter_phone")
+            self.at(
+                received + datetime.timedelta(hours=3), workflow.reject, case, self.staff, reason
             )
-        elif number % 2 == 0 and not case.current_assignment.signed_at:
-            workflow.sign(case, handler)
+        # The key issue takes in every financing case; a duplicate would not be (its original
+        # is), so the one merged duplicate is of another matter.
+        duplicate = next(
+            case
+            for case in opened
+            if case.status == Case.Status.ASSIGNED and case.category.name != "融资贷款"
+        )
+        received = self.moment(duplicate.created_at + datetime.timedelta(days=1))
+        case = self.receive(
+            duplicate.category.name, duplicate.title, duplicate.description, received, "wechat"
+        )
+        self.at(received + datetime.timedelta(hours=2), workflow.merge, case, self.staff, duplicate)
+
+    def moment(self, after, days=0):
+        """A working-hour moment some days after after, never later than a minute ago."""
+        at = working_time(after + datetime.timedelta(days=days), self.rng)
+        return min(at, self.now - datetime.timedelta(minutes=1))
+
+    def at(self, moment, function, *args, **kwargs):
+        with time_machine.travel(moment, tick=False):
+            return function(*args, **kwargs)
+
+    def receive(self, category, title, description, received, channel):
+        enterprise = self.rng.choice(self.enterprises)
+        case, _ = self.at(
+            received,
+            create_case,
+            station=self.station,
+            kind="suggestion" if "希望" in description and self.rng.random() < 0.3 else "problem",
+            channel=channel,
+            category=self.categories[category],
+            title=title,
+            description=description,
+            enterprise=enterprise,
+            enterprise_name=enterprise.name,
+            submitter_name=self.rng.choice(SURNAMES) + self.rng.choice(["先生", "女士", "经理"]),
+            submitter_phone=f"139{self.rng.randrange(10**7, 10**8)}",
+            consent_given=True,
+            allow_disclosure=self.rng.random() < 0.8,
+            deputy=self.rng.choice(self.deputies),
+        )
         return case
-    if not case.current_assignment.signed_at:  # a second round keeps the first signature
-        case = workflow.sign(case, handler)
-    case = workflow.reply(
-        case,
-        handler,
-        f"经现场核实，已协调解决：{case.title}。后续将持续跟踪。",
-        "resolved" if number % 4 else "explained",
-    )
-    if status == "replied":
-        return case
-    case = workflow.approve(case, committee)
-    if status == "closed":
-        case = workflow.record_feedback(case, "satisfied" if number % 3 else "basically_satisfied")
-    return case
+
+    def live(self, spec, story, days):
+        """Receive the case days ago and take it as far as its story goes."""
+        category, short, title, description, reply_text, outcome = spec
+        channels = ["online", "online", "online", "reception", "visit", "wechat", "liaison_meeting"]
+        t = self.moment(days_ago(days))
+        case = self.receive(category, title, description, t, self.rng.choice(channels))
+        if story == "submitted":
+            return case
+        t = self.moment(t, self.rng.choice([0, 0, 1]))
+        case = self.at(t, workflow.accept, case, self.staff)
+        if story == "listed":
+            return case
+        department = self.departments[short]
+        handler = self.handlers[department.pk]
+        if story == "returned":  # first to a department that says it is not its remit
+            wrong = next(d for s, d in self.departments.items() if s != short)
+            t = self.moment(t, 1)
+            case = self.at(t, workflow.assign, case, self.committee, wrong, wrong.committee)
+            t = self.moment(t, 1)
+            reason = f"该事项属于{short}职责，请改交{short}办理。"
+            case = self.at(t, workflow.return_case, case, self.handlers[wrong.pk], reason)
+        t = self.moment(t, self.rng.choice([1, 1, 2]))
+        case = self.at(t, workflow.assign, case, self.committee, department, department.committee)
+        if story == "assigned":
+            return case
+        t = self.moment(t, self.rng.choice([0, 1]))
+        case = self.at(t, workflow.sign, case, handler)
+        if story == "overdue":
+            return case
+        if story == "extended":
+            due = timezone.localtime(case.current_assignment.due_at).date()
+            until = due + datetime.timedelta(days=10)
+            t = self.moment(t, 3)
+            reason = "需协调县政府及财政部门履行审批程序，申请延期答复。"
+            case = self.at(t, workflow.request_extension, case, handler, until, reason)
+            t = self.moment(t, 1)
+            case = self.at(t, workflow.decide_extension, case, self.committee, True, "同意延期。")
+            t = self.moment(t, 9)
+        elif story in ("stage", "promise"):
+            t = self.moment(t, 4)
+            promise = timezone.localtime(t).date() + datetime.timedelta(days=30)
+            stage = "已制定工作方案，正在协调相关单位落实，预计一个月内办结。"
+            case = self.at(t, workflow.reply, case, handler, stage, "in_progress", promise)
+            t = self.moment(t, 1)
+            case = self.at(t, workflow.approve_stage, case, self.committee)
+            if story == "promise":
+                return case
+            t = self.moment(t, 24)
+        elif story == "late":
+            t = self.moment(t, self.rng.choice([9, 10, 12]))
+        else:
+            t = self.moment(t, self.rng.choice([2, 3, 4, 5]))
+        if story == "sent_back":  # a vague first reply the committee does not accept
+            vague, later = (
+                "已收悉，正在研究。",
+                timezone.localtime(t).date() + datetime.timedelta(20),
+            )
+            case = self.at(t, workflow.reply, case, handler, vague, "in_progress", later)
+            t = self.moment(t, 1)
+            reason = "答复过于笼统，请明确解决时限和具体措施。"
+            case = self.at(t, workflow.send_back, case, self.committee, reason)
+            t = self.moment(t, 3)
+        case = self.at(t, workflow.reply, case, handler, reply_text, outcome)
+        if story == "replied":
+            return case
+        t = self.moment(t, self.rng.choice([0, 1]))
+        case = self.at(t, workflow.approve, case, self.committee)
+        if story == "awaiting":
+            return case
+        if story in ("unsatisfied", "reopened"):
+            t = self.moment(t, 2)
+            comment = "问题只解决了一部分，希望继续跟进。"
+            case = self.at(t, workflow.record_feedback, case, "unsatisfied", comment)
+            if story == "reopened":
+                return case
+            t = self.moment(t, 4)
+            further = f"{reply_text}针对企业提出的遗留问题，已再次上门协调并落实到位。"
+            case = self.at(t, workflow.reply, case, handler, further, "resolved")
+            t = self.moment(t, 1)
+            case = self.at(t, workflow.approve, case, self.committee)
+        t = self.moment(t, self.rng.choice([1, 2, 3]))
+        if story == "timeout":  # no rating within the feedback period: the station ticks it off
+            t = self.moment(t, 8)
+            return self.at(t, workflow.close, case, self.staff)
+        if story == "follow_up":
+            called = t - datetime.timedelta(minutes=20)
+            follow_up = {
+                "means": "phone",
+                "contacted_person": case.submitter_name,
+                "contacted_at": called,
+            }
+            return self.at(
+                t, workflow.record_feedback, case, "satisfied", "", self.staff, follow_up
+            )
+        rating = self.rng.choice(["satisfied", "satisfied", "satisfied", "basically_satisfied"])
+        return self.at(t, workflow.record_feedback, case, rating)

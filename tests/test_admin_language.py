@@ -37,7 +37,7 @@ from tests.conftest import module_data
 PASSWORD = "demo-2026"
 # The demo's logins (submissions/demo.py, home/demo.py): one per role.
 ROLES = ["station", "xlgw", "zjj", "deputy", "editor", "moderator", "admin"]
-DEMO_USERNAMES = {"station", "xlgw", "zjj", "rsj", "cgj", "wjw", "nyj", "yqgwh", "jrzx"}
+DEMO_USERNAMES = {"station", "xlgw", "zjj", "rsj", "cgj", "wjw", "nyj", "yqgwh", "jrzx", "jjdd"}
 DEMO_USERNAMES |= {"deputy", "editor", "moderator", "admin"}
 MAX_PAGES = 250  # per role, a guard: the administrator reaches about 180 page shapes, in ~10 s
 

@@ -3,12 +3,16 @@ coverage screen has something to show), the late-August visit week with the item
 already moving through the three lists, and three monthly plans."""
 
 import datetime
+import random
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from deputies.models import Deputy, Enterprise
 from submissions import workflow
+from submissions.deadlines import SHANGHAI
+from submissions.demo import working_time
 from submissions.models import Category, Department
 from visits.intake import record_visit
 from visits.models import VisitCampaign, VisitPlan, VisitTeam
@@ -19,18 +23,57 @@ TEAMS = [
     ("第三走访组", "社会建设工委主任 张华", "社会建设工委"),
     ("第四走访组", "农业农村工委主任 刘军", "农业农村工委"),
 ]
-# (category, title, description) raised during the visit week
+# (category, department, title, description, reply) raised during the visit week, one each
 ITEMS = [
     (
         "用工招聘",
+        "县人社局",
         "旺季临时用工缺口大",
         "九月订单旺季需要临时工约40人，希望人社部门协助对接劳务公司。",
+        "已组织三家劳务公司与企业对接，首批32名临时工已到岗。",
     ),
-    ("物流交通", "厂区门口缺少公交站", "厂区门口没有公交站，职工要步行一公里坐车，希望增设站点。"),
-    ("融资贷款", "设备更新贷款利率高", "计划更新生产设备，贷款利率偏高，希望对接技改专项贷款。"),
-    ("惠企政策兑现", "研发费用加计扣除不清楚", "企业对研发费用加计扣除政策不了解，希望上门辅导。"),
-    ("基础设施与安全", "雨污管网堵塞", "厂区外雨污管网经常堵塞，雨天污水外溢。"),
-    ("环境卫生", "园区绿化带杂草多", "企业门前绿化带杂草丛生，影响园区形象。"),
+    (
+        "物流交通",
+        "县交警大队",
+        "夜间货车进出园区被查处",
+        "企业夜间装卸的货车在园区路口经常被查处，希望明确园区内通行规定。",
+        "已明确园区内部道路夜间装卸车辆通行规定，并向园区企业发放了告知书。",
+    ),
+    (
+        "融资贷款",
+        "县金融中心",
+        "设备更新贷款利率偏高",
+        "计划更新生产设备，贷款利率偏高，希望对接技改专项贷款。",
+        "已推荐企业申请设备更新改造专项再贷款，利率下降约1个百分点。",
+    ),
+    (
+        "惠企政策兑现",
+        "园区管委会",
+        "新入园企业不了解优惠政策",
+        "刚入园半年，对县里的招商优惠和奖补政策不了解，希望有人讲解。",
+        "管委会已安排专人上门讲解，并将政策汇编送到企业。",
+    ),
+    (
+        "基础设施与安全",
+        "县住建局",
+        "园区北路人行道破损",
+        "园区北路人行道砖大面积松动破损，职工上下班容易崴脚。",
+        "北路人行道已整体翻修，更换透水砖1200平方米。",
+    ),
+    (
+        "环境卫生",
+        "县城管局",
+        "厂区周边建筑垃圾乱倒",
+        "厂区周边空地经常有人夜间偷倒建筑垃圾。",
+        "已清运堆积的建筑垃圾，安装监控并设立举报电话，违规倾倒已查处两起。",
+    ),
+    (
+        "政务服务",
+        "县卫健委",
+        "职业病危害因素检测费用高",
+        "每年职业病危害因素检测费用高，希望有统一组织的优惠检测。",
+        "已组织园区企业集中招标检测机构，检测费用平均下降三成。",
+    ),
 ]
 
 
@@ -61,7 +104,9 @@ def make_teams(deputies, enterprises):
 
 
 def make_campaign(teams):
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    # The last visit week whose items have had time to be handled (the week is late August).
+    year = today.year if today >= datetime.date(today.year, 10, 15) else today.year - 1
     campaign = VisitCampaign.objects.create(
         name=f"{year}年代表企业走访周",
         start=datetime.date(year, 8, 24),
@@ -69,64 +114,64 @@ def make_campaign(teams):
     )
     users = get_user_model().objects
     staff, committee = users.get(username="station"), users.get(username="xlgw")
-    categories = {category.name: category for category in Category.objects.all()}
-    departments = {
-        "用工招聘": "县人社局",
-        "物流交通": "县农业农村局",
-        "融资贷款": "县金融中心",
-        "惠企政策兑现": "园区管委会",
-        "基础设施与安全": "县住建局",
-        "环境卫生": "县城管局",
-    }
-    number = 0
+    items = iter(ITEMS)
     for team in teams:
         team_enterprises = list(team.enterprises.order_by("pk"))
         for offset, enterprise in enumerate(team_enterprises[:-1]):  # most, not all
-            items = []
-            if offset % 2 == 0:
-                number += 1
-                category, title, description = ITEMS[number % len(ITEMS)]
-                items.append(
-                    {
-                        "kind": "problem",
-                        "category": categories[category],
-                        "title": title,
-                        "description": description,
-                        "submitter_name": enterprise.contact_name or "企业联系人",
-                        "submitter_phone": "13907969" + f"{number:03d}",
-                        "allow_disclosure": True,
-                    }
+            item = next(items, None) if offset % 2 == 0 else None
+            day = campaign.start + datetime.timedelta(days=offset % 5)
+            moment = datetime.datetime.combine(day, datetime.time(9 + offset % 7), SHANGHAI)
+            with time_machine.travel(moment, tick=False):
+                visit = record_visit(
+                    actor=staff,
+                    items=[raised(item, enterprise)] if item else [],
+                    deputies=list(team.deputies.all()[:2]),
+                    staff=[staff],
+                    date=day,
+                    enterprise=enterprise,
+                    team=team,
+                    purpose="代表企业走访周：了解企业生产经营情况和困难诉求",
+                    notes="企业总体运行平稳，订单充足，主要困难见所提诉求。",
                 )
-            visit = record_visit(
-                actor=staff,
-                items=items,
-                deputies=list(team.deputies.all()[:2]),
-                staff=[staff],
-                date=campaign.start + datetime.timedelta(days=offset % 5),
-                enterprise=enterprise,
-                team=team,
-                purpose="代表企业走访周：了解企业生产经营情况和困难诉求",
-                notes="企业总体运行平稳，订单充足，主要困难见所提诉求。",
-            )
             for case in visit.cases.all():
-                department = Department.objects.get(short_name=departments[case.category.name])
-                move_along(case, staff, committee, department, number)
+                department = Department.objects.get(short_name=item[1])
+                move_along(case, staff, committee, department, item[4], moment)
     return campaign
 
 
-def move_along(case, staff, committee, department, number):
-    """Items of the visit week are already at different steps of the three lists."""
-    case = workflow.accept(case, staff)
-    if number % 3 == 0:
-        return
-    case = workflow.assign(case, committee, department, department.committee)
-    if number % 3 == 1:
-        return
+def raised(item, enterprise):
+    category, _department, title, description, _reply = item
+    return {
+        "kind": "problem",
+        "category": Category.objects.get(name=category),
+        "title": title,
+        "description": description,
+        "submitter_name": enterprise.contact_name or "企业联系人",
+        "submitter_phone": "13907969" + f"{enterprise.pk % 1000:03d}",
+        "allow_disclosure": True,
+    }
+
+
+def move_along(case, staff, committee, department, reply, moment):
+    """The visit week's items, in the weeks after it: all accepted and handed on, replied
+    within the week, approved and rated; one the department is still working on."""
     handler = department.handlers.first().user
-    case = workflow.sign(case, handler)
-    case = workflow.reply(case, handler, f"已上门对接，{case.title}已协调解决。", "resolved")
-    case = workflow.approve(case, committee)
-    workflow.record_feedback(case, "satisfied")
+    steps = [
+        (1, workflow.accept, staff),
+        (2, workflow.assign, committee, department, department.committee),
+        (1, workflow.sign, handler),
+    ]
+    if department.short_name != "县金融中心":  # the financing one is still with the department
+        steps += [
+            (4, workflow.reply, handler, reply, "resolved"),
+            (1, workflow.approve, committee),
+            (3, workflow.record_feedback, "satisfied"),
+        ]
+    rng = random.Random(case.pk)
+    for days, function, *args in steps:
+        moment = working_time(moment + datetime.timedelta(days), rng)
+        with time_machine.travel(moment, tick=False):
+            case = function(case, *args)
 
 
 def make_plans(deputies, enterprises):
