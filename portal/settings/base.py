@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",  # /sitemap.xml: the live public pages (home.views wires it)
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "accounts.apps.UsersConfig",  # Wagtail's users app with our Users screen
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # the sitemap's XML templates
 ]
 
 MIDDLEWARE = [
