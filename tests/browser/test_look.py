@@ -9,6 +9,7 @@ still runs only its own nonced scripts.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -217,6 +218,34 @@ def axe_findings(page):
     )
 
 
+def contrast(one, other):
+    """WCAG contrast ratio of two computed CSS colours ("rgb(r, g, b)")."""
+
+    def luminance(css):
+        channels = [int(part) / 255 for part in re.findall(r"\d+", css)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def assert_one_red_palette(page):
+    """On the form: checked boxes and buttons are the station's red, not Bootstrap's blue; a
+    field's edge reaches 3:1 and the focus ring is thick and strong (against the white page)."""
+    style = "(el, prop) => getComputedStyle(el)[prop]"
+    red = "rgb(164, 22, 26)"
+    field = page.locator("main .form-control").first
+    assert contrast(field.evaluate(style, "borderTopColor"), "rgb(255, 255, 255)") >= 3
+    field.focus()
+    assert float(field.evaluate(style, "outlineWidth").removesuffix("px")) >= 3
+    assert contrast(field.evaluate(style, "outlineColor"), "rgb(255, 255, 255)") >= 7
+    box = page.locator("main input[type=checkbox]").first
+    box.check()
+    assert box.evaluate(style, "backgroundColor") == red
+    assert page.locator("main .btn-submit").first.evaluate(style, "backgroundColor") == red
+
+
 def test_every_public_page_passes_axe_on_a_phone_and_an_office_screen(demo_site, wechat, office):
     if not AXE.exists():
         message = "axe-core is missing: run `npm ci` (make install-dev does)"
@@ -232,6 +261,8 @@ def test_every_public_page_passes_axe_on_a_phone_and_an_office_screen(demo_site,
             if found:
                 findings[f"{name}@{label} {path}"] = found
             screenshot(page, f"look-{name}-{label}")
+            if name == "submit":
+                assert_one_red_palette(page)
             if name in ("wall", "profile"):
                 selector = ".deputy-photo" if name == "wall" else ".profile-photo"
                 assert_three_by_four(portrait_shapes(page, f"img{selector}"))
