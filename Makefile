@@ -48,8 +48,10 @@ $(VENV)/.base-installed: requirements/base.txt requirements/lock.txt | $(BIN)/py
 	touch $@
 
 install-dev: $(VENV)/.dev-installed
-$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt requirements/lock.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt requirements/lock.txt package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements/lock.txt -r requirements/dev.txt
+	# axe-core for the accessibility browser tests (tests/browser/test_look.py), when node is here.
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; fi
 	touch $(VENV)/.base-installed $@
 
 messages:  ## Refresh and compile the Chinese catalogue (needs gettext; the .mo is committed)

@@ -15,8 +15,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-WALL_RENDITION = "fill-300x400"
-PROFILE_RENDITION = "fill-480x640"
+# Portraits are 3:4 in every size; the templates' srcset_image tags ask for exactly these.
+WALL_RENDITIONS = ("fill-300x400", "fill-600x800")
+PROFILE_RENDITIONS = ("fill-240x320", "fill-480x640")
 RECEPTION_WEEKS_SHOWN = 13  # about three months ahead
 
 
@@ -80,7 +81,7 @@ class DeputyIndexPage(RoutablePageMixin, Page):
             deputies = deputies.filter(role=role)
         else:
             role = ""
-        images = get_image_model().objects.prefetch_renditions(WALL_RENDITION)
+        images = get_image_model().objects.prefetch_renditions(*WALL_RENDITIONS)
         deputies = resident_first(deputies).prefetch_related(Prefetch("photo", queryset=images))
         return self.render(
             request,
@@ -97,7 +98,7 @@ class DeputyIndexPage(RoutablePageMixin, Page):
     def profile(self, request, pk):
         from deputies.models import Deputy
 
-        images = get_image_model().objects.prefetch_renditions(PROFILE_RENDITION)
+        images = get_image_model().objects.prefetch_renditions(*PROFILE_RENDITIONS)
         # An unpublished profile does not exist for the public; a live row is the published one.
         deputy = get_object_or_404(
             Deputy.objects.live().prefetch_related(Prefetch("photo", queryset=images)), pk=pk

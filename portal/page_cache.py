@@ -179,6 +179,11 @@ def is_public(request, response):
 
 def page_key(request):
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # Only the values a cookie is known to take make their own copy, so a made-up value cannot
+    # fill the cache.
+    for name, values in sorted(settings.PAGE_CACHE_VARY_COOKIES.items()):
+        value = request.COOKIES.get(name)
+        url += f" {name}={value if value in values else ''}"
     return KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
 
 

@@ -219,3 +219,29 @@ def test_a_cache_outage_serves_pages_and_saves_changes(client, site, monkeypatch
     deputy.name = "缓存停了也能改"
     deputy.save()  # the generation cannot be bumped: the save still succeeds
     assert "缓存停了也能改" in client.get("/deputies/").content.decode()
+
+
+def test_the_large_print_display_is_kept_apart_from_the_standard_one(site):
+    """A page drawn for the 长辈版 cookie is never served to a standard visitor, nor the other
+    way round, and a made-up cookie value gets the standard copy."""
+    standard = Client()
+    elder = Client()
+    elder.cookies["display"] = "elder"
+    for url in ("/", "/stats/"):
+        first_elder, _ = fetch(elder, url)
+        assert '<html lang="zh-CN" class="elder">' in first_elder.content.decode(), url
+        first_standard, _ = fetch(standard, url)
+        assert first_standard["X-Page-Cache"] == "miss", url
+        assert '<html lang="zh-CN">' in first_standard.content.decode(), url
+        again_elder, queries = fetch(elder, url)
+        assert again_elder["X-Page-Cache"] == "hit" and queries == 0, url
+        assert NONCE.sub("", again_elder.content.decode()) == NONCE.sub(
+            "", first_elder.content.decode()
+        ), url
+        junk = Client()
+        junk.cookies["display"] = "x" * 40
+        response, _ = fetch(junk, url)
+        assert response["X-Page-Cache"] == "hit", url
+        assert NONCE.sub("", response.content.decode()) == NONCE.sub(
+            "", first_standard.content.decode()
+        ), url

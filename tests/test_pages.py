@@ -300,7 +300,7 @@ def test_the_station_says_who_it_is_on_every_page_from_one_place(client, home_pa
     )
     assert Station.default() == station
     home = client.get("/").content.decode()
-    assert '<a class="navbar-brand" href="/">溪口镇人大代表联络站</a>' in home
+    assert '<span class="masthead-name">溪口镇人大代表联络站</span>' in home
     assert '<meta property="og:site_name" content="溪口镇人大代表联络站">' in home
     footer = home[home.index('<footer class="site-footer">') :]
     for value in ("溪口镇人大代表联络站", "溪口镇政府二楼", "0796-5551234", "工作日 9:00–17:00"):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",  # /sitemap.xml: the live public pages (home.views wires it)
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "accounts.apps.UsersConfig",  # Wagtail's users app with our Users screen
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # the sitemap's XML templates
 ]
 
 MIDDLEWARE = [
@@ -349,6 +351,9 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "300"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# Cookies that change how a public page is drawn, each with the values that count (any other
+# value draws the default page): the 长辈版 switch (home.display) keeps its own copies.
+PAGE_CACHE_VARY_COOKIES = {"display": ("elder",)}
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
     "portal.page_cache.PageCacheMiddleware",

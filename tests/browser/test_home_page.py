@@ -6,7 +6,7 @@ from tests.browser.conftest import screenshot
 def test_home_page_on_a_phone(demo_site, phone):
     phone.goto(demo_site.url + "/")
     expect(phone.locator("html")).to_have_attribute("lang", "zh-CN")
-    submit = phone.get_by_role("link", name="反映问题").first
+    submit = phone.locator("main").get_by_role("link", name="反映问题")
     expect(submit).to_be_visible()
     box = submit.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 300  # a large tap target, full width
