@@ -32,7 +32,7 @@ def remove_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("submissions", "0024_handlers_add_notes")]
+    dependencies = [("submissions", "0027_case_submitter_phone_idx")]
 
     operations = [
         TrigramExtension(),  # a no-op on other databases

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deputies', '0009_station_retention'),
-        ('submissions', '0024_handlers_add_notes'),
+        ('submissions', '0026_seed_category_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
