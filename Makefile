@@ -55,7 +55,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt requirements/
 	touch $(VENV)/.base-installed $@
 
 messages:  ## Refresh and compile the Chinese catalogue (needs gettext; the .mo is committed)
-	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*'
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 clean:
