@@ -29,6 +29,7 @@ import json
 import re
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -630,7 +631,10 @@ def param_values(pattern, param, w, role):
         return [("group:handlers", Group.objects.get(name=roles.HANDLER).pk)]
     if model is not None:
         instance = w.objects.get(model) or model._default_manager.order_by("pk").first()
-        return [(model._meta.label_lower, instance.pk if instance else 1)]
+        if instance is None:  # an unknown object of the pk's own type (some pks are UUIDs)
+            missing = uuid.UUID(int=1) if isinstance(model._meta.pk, models.UUIDField) else 1
+            return [(model._meta.label_lower, missing)]
+        return [(model._meta.label_lower, instance.pk)]
     return [("1", 1)]
 
 

@@ -55,6 +55,7 @@ ALLOWED_WORDS = {
     "CSV", "XLSX", "XLS", "PDF", "DOCX", "ODT", "TXT", "TSV", "JPEG", "JPG", "PNG", "GIF",
     "SVG", "WEBP", "AVIF", "HEIC", "HTML", "SMS", "HTTP", "HTTPS", "URL", "ICP", "QR", "ID", "OK",
     "MB", "KB", "GB", "Excel", "Word", "WeChat", "JavaScript", "localhost",
+    "testserver",  # the test site's hostname (seed_demo points the Site at the base URL)
     "Ctrl", "Alt", "Shift", "Esc", "Enter", "Tab", "Cmd",
     "YXGY",  # the demo station's case-reference prefix
     "TOTP", "Microsoft", "Authenticator",  # the one-time codes of two-step sign-in, an app's name

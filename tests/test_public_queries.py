@@ -73,6 +73,7 @@ def grow(deputies=150, notices=40, articles=15, cases=150):
             role=("resident", "liaison", "member")[number % 3],
             photo=images[number % len(images)],
             sort_order=1000 + number,
+            qr_token=f"grown-{number}",  # bulk_create skips save(), which draws one
         )
         for number in range(deputies)
     )
