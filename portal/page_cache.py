@@ -60,13 +60,11 @@ def remember(name, build):
     query. With the cache out, build() is called every time."""
     key = PART_PREFIX + name
     try:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY) or start_generation()
+        generation, entry = lookup(key)
     except Exception:  # noqa: BLE001
         logger.warning("page cache unavailable", exc_info=True)
         return build()
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
+    if entry is not None:
         return entry[1]
     value = build()
     try:
@@ -74,6 +72,15 @@ def remember(name, build):
     except Exception:  # noqa: BLE001
         logger.warning("page cache: could not keep %s", name, exc_info=True)
     return value
+
+
+def lookup(key):
+    """(the current generation, the entry kept under key if it is of that generation or None),
+    in one round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or start_generation()
+    entry = found.get(key)
+    return generation, entry if entry is not None and entry[0] == generation else None
 
 
 def offer(request, page):
@@ -131,14 +138,12 @@ class PageCacheMiddleware:
         if enabled and request.method == "GET":
             key = page_key(request)
             try:
-                found = cache.get_many([GENERATION_KEY, key])
-                generation = found.get(GENERATION_KEY) or start_generation()
+                generation, entry = lookup(key)
             except Exception:  # noqa: BLE001 - without a cache, pages are rendered
                 logger.warning("page cache unavailable", exc_info=True)
                 enabled = False
             else:
-                entry = found.get(key)
-                if entry is not None and entry[0] == generation:
+                if entry is not None:
                     return from_entry(request, entry)
         response = self.get_response(request)
         if not is_public(request, response):
