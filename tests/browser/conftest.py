@@ -3,6 +3,7 @@
 Outside CI they skip when Chromium is missing; in CI (CI=true) a missing browser fails them.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -55,20 +56,28 @@ def browser():
         browser.close()
 
 
+@contextlib.contextmanager
+def new_page(browser, **options):
+    """A page in a browser context of its own (cookies, viewport), closed afterwards."""
+    context = browser.new_context(locale="zh-CN", **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    yield context.new_page()
-    context.close()
+    with new_page(
+        browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    ) as page:
+        yield page
 
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    yield context.new_page()
-    context.close()
+    with new_page(browser, viewport=DESKTOP) as page:
+        yield page
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, new_page, screenshot
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WECHAT = (
@@ -31,23 +31,21 @@ WIDTHS = (360, 390, 768, 1024, 1280, 1366, 1440, 1920)
 @pytest.fixture
 def wechat(browser):
     """A 360×740 Android phone, browsing inside WeChat."""
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
+    with new_page(
+        browser,
+        viewport=PHONE,
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
-        locale="zh-CN",
         user_agent=WECHAT,
-    )
-    yield context.new_page()
-    context.close()
+    ) as page:
+        yield page
 
 
 @pytest.fixture
 def office(browser):
-    context = browser.new_context(viewport=OFFICE, locale="zh-CN")
-    yield context.new_page()
-    context.close()
+    with new_page(browser, viewport=OFFICE) as page:
+        yield page
 
 
 # Each menu link: how many line boxes its text takes, and its height against one line's.
