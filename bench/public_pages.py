@@ -40,10 +40,11 @@ PAGES = [
 STATIC = "/static/css/site.css"
 
 
-def environment(var_dir, port, **extra):
+def environment(var_dir, port, redis_url, **extra):
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
+        REDIS_URL=redis_url,
         PORTAL_VAR_DIR=str(var_dir),
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
@@ -73,6 +74,30 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class Redis:
+    """A throwaway Redis on loopback: production requires a shared cache, and the page cache
+    is what the cached figures measure."""
+
+    def __init__(self):
+        port = free_port()
+        command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        command += ["--appendonly", "no", "--logfile", "/dev/null"]
+        self.process = subprocess.Popen(command)  # noqa: S603 - our own command line
+        self.url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
 
 
 def demo_urls(tree, env):
@@ -138,12 +163,14 @@ def main():
     parser.add_argument("--duration", type=int, default=8, help="seconds per page and setting")
     parser.add_argument("--var-dir", type=Path, help="keep the seeded site here for the next run")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install wrk")
+    for tool in ("wrk", "redis-server"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: apt-get install {tool}")
     var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    redis = Redis()
     try:
         port = free_port()
-        env = environment(var_dir, port)
+        env = environment(var_dir, port, redis.url)
         if not (var_dir / "db.sqlite3").exists() or os.environ.get("DATABASE_URL"):
             # seed_demo refuses production settings (it makes demo logins): dev settings.
             seeding = dict(env, DJANGO_SETTINGS_MODULE="portal.settings.dev")
@@ -153,14 +180,15 @@ def main():
         urls = demo_urls(ROOT, env)
         before = None
         if args.main:
-            main_env = environment(var_dir, port, STATIC_ROOT=str(var_dir / "main-static"))
+            main_env = environment(var_dir, port, redis.url, STATIC_ROOT=str(var_dir / "main-static"))
             manage(args.main, main_env, "collectstatic", "--noinput", "-v0")
             _static, before = measure(args.main, main_env, port, urls, args.duration)
         static, uncached = measure(
-            ROOT, environment(var_dir, port, PAGE_CACHE="0"), port, urls, args.duration, True
+            ROOT, environment(var_dir, port, redis.url, PAGE_CACHE="0"), port, urls, args.duration, True
         )
         _static, cached = measure(ROOT, env, port, urls, args.duration)
     finally:
+        redis.stop()
         if not args.var_dir:
             shutil.rmtree(var_dir, ignore_errors=True)
     report(static, before, uncached, cached)
