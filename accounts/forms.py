@@ -1,21 +1,21 @@
 """Wagtail's user forms with what the login acts for, the deputy's login form, the account
-page's name-and-e-mail form with nothing required, and the password-reset form that mails after
-the response."""
-
-from functools import partial
+page's name-and-e-mail form with nothing required, and the password-reset form whose mail the
+task worker sends."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.account import NameEmailForm as WagtailNameEmailForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 from wagtail.users.forms import UserCreationForm, UserEditForm, UserForm
 
-from accounts import bindings
+from accounts import bindings, tasks
 from deputies.models import Deputy, Station
-from portal import after_response
 from submissions.models import Department
 
 ActsFor = bindings.ActsFor
@@ -153,9 +153,33 @@ class NameEmailForm(WagtailNameEmailForm):
 
 
 class PasswordResetForm(WagtailPasswordResetForm):
-    """Wagtail's reset form, whose logins are looked up and mailed only after the response has
-    gone (WAGTAILADMIN_USER_PASSWORD_RESET_FORM): a known and an unknown address get the same
-    answer after the same work, so the time it takes tells nobody which addresses have a login."""
+    """Wagtail's reset form (WAGTAILADMIN_USER_PASSWORD_RESET_FORM) that hands the address to
+    the task worker, which looks up its logins and mails them: the request does the same work
+    for a known and an unknown address, so neither the answer nor the time it takes tells
+    anybody which addresses have a login, and it never waits for the mail server."""
 
-    def save(self, **kwargs):
-        after_response.defer(partial(super().save, **kwargs))
+    def save(
+        self,
+        domain_override=None,
+        use_https=False,
+        token_generator=default_token_generator,
+        request=None,
+        extra_email_context=None,
+        **templates,
+    ):
+        if token_generator is not default_token_generator:
+            raise ValueError("the worker makes its tokens with the default token generator")
+        if domain_override:
+            site_name = domain = domain_override
+        else:
+            site = get_current_site(request)
+            site_name, domain = site.name, site.domain
+        arguments = {
+            "email": self.cleaned_data["email"],
+            "domain": domain,
+            "site_name": site_name,
+            "use_https": use_https,
+            "extra_email_context": dict(extra_email_context or {}),
+            **templates,
+        }
+        transaction.on_commit(lambda: tasks.send_password_reset.enqueue(**arguments))

@@ -8,12 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import after_response, context_processors, page_cache
+        from portal import context_processors, page_cache
         from portal.csp import nonce_wagtail_scripts
         from portal.exports import guard_wagtail_exports
 
         guard_wagtail_exports()
         nonce_wagtail_scripts()
         context_processors.connect_signals()
-        after_response.connect_signals()
         page_cache.connect_signals()

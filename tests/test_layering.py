@@ -14,7 +14,6 @@ LEVELS |= {"accounts": 3, "notifications": 3, "visits": 3, "mycases": 4}
 # portal is the project package: its settings, URLs, admin branding and seed_demo sit on top
 # of every app; these modules are generic helpers that apps import, so they import no app.
 PORTAL_HELPERS = [
-    "after_response",
     "columns",
     "exports",
     "menu",
