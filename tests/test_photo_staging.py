@@ -11,6 +11,7 @@ import pytest
 from django.core import signing
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -193,3 +194,59 @@ def test_the_daily_run_deletes_staged_photos_nobody_used(client, station, privat
     call_command("anonymise_expired", stdout=out)
     assert "deleted 1 unused staged photo" in out.getvalue()
     assert staged_files(private_root) == fresh
+
+
+def not_kept():
+    # As the page says it: the catalogue gets 这次未能保留您的照片… after this branch.
+    with translation.override("zh-hans"):
+        return translation.gettext(
+            "Your photos could not be kept this time. Please choose them again before sending."
+        )
+
+
+def three():
+    return [jpeg_with_exif(f"{n}.jpg") for n in range(3)]
+
+
+@pytest.mark.django_db
+class TestStagingIsBounded:
+    """Every try that comes back stages its photos, so without a bound one client could fill the
+    disk: each POST is up to three re-encoded photos that stay until the daily run."""
+
+    def test_one_address_stages_at_most_its_share_an_hour(self, station, private_root, settings):
+        settings.STAGED_PHOTOS_PER_IP = (4, 3600)
+        # A client that drops its cookie looks like a new browser on every try.
+        first = without_consent(Client(REMOTE_ADDR="10.3.0.1"), three())
+        assert len(thumbnails(first)) == 3
+        second = without_consent(Client(REMOTE_ADDR="10.3.0.1"), three())
+        assert thumbnails(second) == [] and kept_token(second) == ""
+        assert field_error(second, "photos") == not_kept()
+        assert len(staged_files(private_root)) == 6  # the first three and their thumbnails
+        # Another address is not held by this one's share.
+        assert len(thumbnails(without_consent(Client(REMOTE_ADDR="10.3.0.2"), [jpeg_with_exif()])))
+
+    @settings(max_examples=15, deadline=None)
+    @given(
+        tries=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), min_size=1, max_size=8),
+        per_address=st.integers(1, 7),
+        overall=st.integers(1, 10),
+    )
+    def test_what_is_staged_never_passes_the_limits(self, tries, per_address, overall):
+        from django.conf import settings as django_settings
+        from django.core.cache import cache
+        from django.test import override_settings
+
+        cache.clear()
+        root = django_settings.PRIVATE_MEDIA_ROOT
+        for name in staged_files(root):
+            os.remove(root / staging.FOLDER / name)
+        limits = {
+            "STAGED_PHOTOS_PER_IP": (per_address, 3600),
+            "STAGED_PHOTOS_PER_DAY": (overall, 86400),
+        }
+        with override_settings(**limits):
+            for address, count in tries:
+                without_consent(Client(REMOTE_ADDR=f"10.4.0.{address}"), three()[:count])
+        photos = [name for name in staged_files(root) if not name.endswith("-t.jpg")]
+        assert len(photos) <= overall
+        assert len(photos) <= per_address * len({address for address, _count in tries})
