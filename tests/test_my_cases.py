@@ -189,6 +189,74 @@ class TestMyCases:
         assert response.status_code == 429 and "短信发送失败" in response.text
 
 
+def zh(message):
+    # As the page says it (the catalogue is filled after this branch).
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
+
+
+NETWORK_REFUSED = "Too many wrong codes from this network. Please try again in an hour."
+
+
+def wrong_for(code):
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+@pytest.mark.django_db
+class TestGuessing:
+    """Each code dies after five wrong tries, and each phone gets five codes an hour; but one
+    address may ask codes for hundreds of numbers (a factory's NAT), so without a ceiling of
+    its own it could make a thousand guesses an hour at whichever list opens first."""
+
+    def test_wrong_codes_from_one_address_are_capped_across_phones(self, station, outbox, settings):
+        settings.MY_CASES_FAILURES_PER_IP = (3, 3600)
+        phones = [f"1390796100{n}" for n in range(4)]
+        codes = {}
+        for n, phone in enumerate(phones):
+            ask_code(Client(REMOTE_ADDR=f"10.6.0.{n}"), phone)
+            codes[phone] = last_code(outbox, phone)
+        guesser = Client(REMOTE_ADDR="10.7.0.1")
+        for phone in phones[:3]:
+            assert send_code(guesser, phone, wrong_for(codes[phone])).status_code == 400
+        refused = send_code(guesser, phones[3], codes[phones[3]])  # even a right one
+        assert refused.status_code == 429 and zh(NETWORK_REFUSED) in refused.text
+        assert "invalid-feedback" in refused.text
+        assert guesser.get("/my-cases/list/").status_code == 302
+        # The refusal did not spend the code: its owner, elsewhere, still gets in.
+        assert (
+            send_code(Client(REMOTE_ADDR="10.6.0.3"), phones[3], codes[phones[3]]).status_code
+            == 302
+        )
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(guesses=st.lists(st.integers(0, 3), min_size=1, max_size=12), limit=st.integers(1, 6))
+    def test_no_address_hears_more_wrong_verdicts_than_its_ceiling(
+        self, station, outbox, guesses, limit
+    ):
+        from django.test import override_settings
+
+        cache.clear()
+        phones = [f"1390796200{n}" for n in range(4)]
+        codes = {}
+        for n, phone in enumerate(phones):
+            ask_code(Client(REMOTE_ADDR=f"10.6.1.{n}"), phone)
+            codes[phone] = last_code(outbox, phone)
+        guesser = Client(REMOTE_ADDR="10.7.1.1")
+        with override_settings(MY_CASES_FAILURES_PER_IP=(limit, 3600)):
+            answers = [
+                send_code(guesser, phones[n], wrong_for(codes[phones[n]])).status_code
+                for n in guesses
+            ]
+        assert answers.count(400) == min(limit, len(guesses))
+        assert set(answers[limit:]) <= {429}
+
+
 class BrokenSMS:
     def send(self, phone, text):
         raise ConnectionError("provider down")

@@ -249,6 +249,8 @@ TRACK_PAGE_LINK_HOURS = int(os.environ.get("TRACK_PAGE_LINK_HOURS", "24"))
 # 查我的反映 (mycases): SMS codes per phone and per address, and how long the list stays open.
 MY_CASES_CODES_PER_PHONE = (int(os.environ.get("MY_CASES_CODES_PER_PHONE", "5")), 3600)
 MY_CASES_CODES_PER_IP = (int(os.environ.get("MY_CASES_CODES_PER_IP", "200")), 3600)
+# Refused codes one address may hear an hour, whatever phones it tries (mycases.codes).
+MY_CASES_FAILURES_PER_IP = (int(os.environ.get("MY_CASES_FAILURES_PER_IP", "100")), 3600)
 MY_CASES_MINUTES = int(os.environ.get("MY_CASES_MINUTES", "30"))
 # Behind proxies that append to X-Forwarded-For, how many of them there are: the client address
 # is the entry the outermost added (portal.ratelimit.client_ip). TRUST_X_FORWARDED_FOR=1 means one.
