@@ -65,3 +65,11 @@ def listing(request):
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     rows = [(case, tracking.link_path(case)) for case in page]
     return render(request, "mycases/list.html", {"cases_page": page, "rows": rows})
+
+
+@never_cache
+@require_POST
+def close(request):
+    lists.close_list(request)
+    messages.info(request, _("Your list is closed."))
+    return redirect("my_cases")

@@ -257,6 +257,35 @@ class TestGuessing:
         assert set(answers[limit:]) <= {429}
 
 
+@pytest.mark.django_db
+class TestClosing:
+    def test_the_submitter_closes_the_list_and_its_session_no_longer_opens_it(
+        self, client, station, outbox
+    ):
+        make_case(station)
+        page = open_list(client, outbox)
+        assert 'action="/my-cases/close/"' in page.text
+        assert client.get("/my-cases/close/").status_code == 405
+        closed = client.post("/my-cases/close/", follow=True)
+        assert closed.redirect_chain == [("/my-cases/", 302)]
+        assert zh("Your list is closed.") in closed.text
+        assert client.get("/my-cases/list/")["Location"] == "/my-cases/"
+
+    def test_closing_needs_the_page_s_csrf_token(self, station, outbox):
+        make_case(station)
+        client = Client(enforce_csrf_checks=True)
+        ask = client.get("/my-cases/")
+        token = ask.context["csrf_token"]
+        client.post("/my-cases/", {"phone": PHONE, "csrfmiddlewaretoken": str(token)})
+        response = client.post(
+            "/my-cases/code/",
+            {"phone": PHONE, "code": last_code(outbox), "csrfmiddlewaretoken": str(token)},
+        )
+        assert response.status_code == 302
+        assert client.post("/my-cases/close/").status_code == 403  # a forged post from elsewhere
+        assert client.get("/my-cases/list/").status_code == 200
+
+
 class BrokenSMS:
     def send(self, phone, text):
         raise ConnectionError("provider down")
