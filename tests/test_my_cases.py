@@ -1,6 +1,7 @@
 """查我的反映: a phone, a one-time SMS code, and the list of that phone's cases."""
 
 import re
+import threading
 import unicodedata
 
 import pytest
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mycases import codes
 from notifications import sms
 from tests.factories import StationFactory, make_case
 
@@ -284,6 +286,64 @@ class TestClosing:
         assert response.status_code == 302
         assert client.post("/my-cases/close/").status_code == 403  # a forged post from elsewhere
         assert client.get("/my-cases/list/").status_code == 200
+
+
+@pytest.mark.django_db
+class TestSessions:
+    def test_passing_the_code_gives_a_new_session_id_and_no_page_is_stored(
+        self, client, station, outbox
+    ):
+        make_case(station)
+        client.get("/my-cases/")
+        client.session.save()  # a session id an attacker could have planted beforehand
+        planted = client.cookies["sessionid"].value
+        asked = ask_code(client)
+        page = open_list(client, outbox)
+        assert client.cookies["sessionid"].value != planted
+        planted_client = Client()
+        planted_client.cookies["sessionid"] = planted
+        assert planted_client.get("/my-cases/list/").status_code == 302
+        for response in (asked, page):
+            assert "no-store" in response["Cache-Control"]
+            assert "private" in response["Cache-Control"]
+
+
+class SlowCache:
+    """The shared cache, except that reading a code waits until both racers have read it: the
+    worst interleaving of two verifications of one code, made certain."""
+
+    def __init__(self, racers):
+        self.barrier = threading.Barrier(racers)
+
+    def get(self, key, *args, **kwargs):
+        value = cache.get(key, *args, **kwargs)
+        self.barrier.wait(timeout=10)
+        return value
+
+    def __getattr__(self, name):
+        return getattr(cache, name)
+
+
+def test_two_verifications_racing_with_one_code_open_at_most_one_list(outbox, monkeypatch):
+    monkeypatch.setattr("mycases.codes.Station.default", lambda: None)
+    codes.send(PHONE, "10.8.0.1")
+    code = last_code(outbox)
+    monkeypatch.setattr("mycases.codes.cache", SlowCache(2))
+    results = []
+
+    def verify(address):
+        try:
+            codes.check(PHONE, code, address)
+            results.append("opened")
+        except codes.Refused as refused:
+            results.append(str(refused))
+
+    racers = [threading.Thread(target=verify, args=(f"10.8.0.{n}",)) for n in (2, 3)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sorted(results)[0] == "opened" and results.count("opened") == 1
 
 
 class BrokenSMS:
