@@ -346,6 +346,36 @@ def test_two_verifications_racing_with_one_code_open_at_most_one_list(outbox, mo
     assert sorted(results)[0] == "opened" and results.count("opened") == 1
 
 
+@st.composite
+def typed_codes(draw):
+    """An SMS code as people copy or type it: split in threes, full-width digits."""
+    code = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    out = []
+    for ch in code:
+        out.append(FULL_WIDTH.get(ch, ch) if draw(st.booleans()) else ch)
+        out.append(draw(st.sampled_from(["", "", "", " ", "\u3000"])))
+    return code, "".join(out)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed_codes())
+@example(("123456", "123 456"))
+def test_a_code_typed_with_spaces_or_full_width_digits_is_read_as_its_digits(
+    station, outbox, monkeypatch, pair
+):
+    cache.clear()
+    code, text = pair
+    monkeypatch.setattr("mycases.codes.secrets.randbelow", lambda _n: int(code))
+    client = Client()
+    ask_code(client)
+    assert send_code(client, PHONE, text).status_code == 302, text
+
+
 class BrokenSMS:
     def send(self, phone, text):
         raise ConnectionError("provider down")
