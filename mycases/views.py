@@ -63,7 +63,7 @@ def listing(request):
         )
         return redirect("my_cases")
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
-    rows = [(case, tracking.link_path(case)) for case in page]
+    rows = [(case, tracking.link_path(case, tracking.LIST)) for case in page]
     return render(request, "mycases/list.html", {"cases_page": page, "rows": rows})
 
 

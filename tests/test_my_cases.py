@@ -2,6 +2,7 @@
 
 import re
 import threading
+import time
 import unicodedata
 
 import pytest
@@ -306,6 +307,25 @@ class TestSessions:
         for response in (asked, page):
             assert "no-store" in response["Cache-Control"]
             assert "private" in response["Cache-Control"]
+
+
+def test_the_links_on_the_list_last_as_long_as_the_list(station, outbox, settings, monkeypatch):
+    """The list closes after MY_CASES_MINUTES for the submitter's privacy; the tracking pages it
+    links to stay in the browser's history, so their links must not outlive it."""
+    from submissions.models import Case
+
+    case = make_case(station)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.AWAITING_FEEDBACK)
+    client = Client()
+    [(_case, url)] = open_list(client, outbox).context["rows"]
+    opened = Client().get(url)
+    assert opened.context["case"] == case
+    action = re.search(r'<form method="post" action="([^"]+)" class="feedback-form"', opened.text)
+    assert action[1] == url  # the rating goes back through the same short-lived link
+    later = time.time() + settings.MY_CASES_MINUTES * 60 + 5
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    expired = Client().get(url)
+    assert expired.status_code == 410 and expired.context["case"] is None
 
 
 class SlowCache:
