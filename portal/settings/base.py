@@ -233,9 +233,11 @@ SUBMISSION_RATE_PER_IP = (int(os.environ.get("SUBMISSION_RATE_PER_IP", "300")), 
 SUBMISSION_RATE_PER_PHONE = (int(os.environ.get("SUBMISSION_RATE_PER_PHONE", "5")), 86400)
 # Photos kept across a form error (submissions.staging) stay on disk until the daily run: per
 # address an hour, and overall a day, how many may be kept; beyond, a try's photos are not kept
-# and the person is asked to choose them again. The daily ceiling bounds the disk they take.
+# and the person is asked to choose them again. The daily ceiling bounds the disk they take: a
+# kept photo is at most about 4 MB (2560 px of noise), and the daily run leaves at most two
+# windows' worth, so 300 a day is about 2.4 GB at worst.
 STAGED_PHOTOS_PER_IP = (int(os.environ.get("STAGED_PHOTOS_PER_IP", "60")), 3600)
-STAGED_PHOTOS_PER_DAY = (int(os.environ.get("STAGED_PHOTOS_PER_DAY", "1000")), 86400)
+STAGED_PHOTOS_PER_DAY = (int(os.environ.get("STAGED_PHOTOS_PER_DAY", "300")), 86400)
 # Typed tracking look-ups (submissions.tracking): wrong codes for one reference lock that
 # reference for a while, from every address; wrong codes from one address are capped widely.
 TRACK_LOCK = (
