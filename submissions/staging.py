@@ -97,13 +97,25 @@ def read(token, owner_value):
 
 
 def load(kept):
-    """(ContentFile, (width, height)) pairs, as submissions.intake.create_case takes photos."""
+    """(ContentFile, (width, height)) pairs, as submissions.intake.create_case takes photos, or
+    Refused: read() saw the files, but a second tab or the daily run may have taken them since."""
     storage = private_storage()
     photos = []
-    for k in kept:
-        with storage.open(k.path) as file:
-            photos.append((ContentFile(file.read(), name="photo.jpg"), (k.width, k.height)))
+    try:
+        for k in kept:
+            with storage.open(k.path) as file:
+                photos.append((ContentFile(file.read(), name="photo.jpg"), (k.width, k.height)))
+    except FileNotFoundError as error:
+        raise Refused from error
     return photos
+
+
+def open_thumbnail(kept):
+    """The thumbnail file of one kept photo, or Refused if it went since read()."""
+    try:
+        return private_storage().open(kept.thumbnail_path)
+    except FileNotFoundError as error:
+        raise Refused from error
 
 
 def discard(kept):

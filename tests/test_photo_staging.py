@@ -196,6 +196,41 @@ def test_the_daily_run_deletes_staged_photos_nobody_used(client, station, privat
     assert staged_files(private_root) == fresh
 
 
+@pytest.mark.django_db
+class TestRacingTheSweep:
+    """The files a token names can go between the check that they exist and their use: a
+    second tab or a resent post used them, or the daily run swept them. The person hears the
+    plain message, never a server error."""
+
+    def vanish_after_read(self, monkeypatch, private_root):
+        read = staging.read
+
+        def read_then_lose_the_files(token, owner):
+            kept = read(token, owner)
+            for name in staged_files(private_root):
+                os.remove(private_root / staging.FOLDER / name)
+            return kept
+
+        monkeypatch.setattr(staging, "read", read_then_lose_the_files)
+
+    def test_a_submission_whose_kept_photos_vanish_is_told_to_choose_again(
+        self, client, station, private_root, monkeypatch
+    ):
+        token = kept_token(without_consent(client, [jpeg_with_exif()]))
+        self.vanish_after_read(monkeypatch, private_root)
+        response = client.post("/submit/", form_data(kept_photos=token))
+        assert response.status_code == 200
+        assert EXPIRED in field_error(response.content.decode(), "photos")
+        assert Case.objects.count() == 0
+
+    def test_a_thumbnail_that_vanishes_is_not_found(
+        self, client, station, private_root, monkeypatch
+    ):
+        [thumbnail] = thumbnails(without_consent(client, [jpeg_with_exif()]))
+        self.vanish_after_read(monkeypatch, private_root)
+        assert client.get(thumbnail).status_code == 404
+
+
 def not_kept():
     # As the page says it: the catalogue gets 这次未能保留您的照片… after this branch.
     with translation.override("zh-hans"):
