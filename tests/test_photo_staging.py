@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -194,6 +194,32 @@ def test_the_daily_run_deletes_staged_photos_nobody_used(client, station, privat
     call_command("anonymise_expired", stdout=out)
     assert "deleted 1 unused staged photo" in out.getvalue()
     assert staged_files(private_root) == fresh
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(
+        ['<img src=x onerror="alert(1)">.jpg', "../../etc/passwd", "a\u202egpj.exe", "照片.jpg"]
+    )
+    | st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+)
+def test_an_upload_s_name_is_only_ever_shown_escaped_and_never_names_a_file(
+    client, station, private_root, name
+):
+    """The upload's own name appears in its error message; nothing stored is named after it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile(name, b"not a photo", content_type="image/jpeg")
+    html = without_consent(client, [bad])
+    error = field_error(html, "photos")
+    assert error and "<" not in error  # a name with markup is shown as text (&lt;img …)
+    kept = without_consent(client, [jpeg_with_exif(name)])
+    assert len(thumbnails(kept)) == 1
+    for stored in staged_files(private_root):
+        assert re.fullmatch(r"[A-Za-z0-9_-]{16}(-t)?\.jpg", stored), stored
 
 
 @pytest.mark.django_db
