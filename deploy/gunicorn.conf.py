@@ -26,7 +26,9 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The access log names the client as nginx saw it, and the path without its query string:
-# tracking links carry a submitter's code there, which no log may keep (DESIGN.md §5).
+# tracking links carry a submitter's code there, which no log may keep (DESIGN.md §5); and
+# without the signed token of a tracking link's path, a pass to the case (portal.access_log).
+logger_class = "portal.access_log.AccessLogger"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%({x-forwarded-for}i)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms pid=%(p)s'
 errorlog = "-"

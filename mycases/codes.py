@@ -7,7 +7,12 @@ at will.
 
 A code lives CODE_MINUTES in the shared cache as a keyed hash under a keyed hash of the phone
 (no number or code is stored as such), opens one list and is then gone, and dies after
-MAX_ATTEMPTS wrong tries. It is sent straight through the SMS backend rather than stored as a
+MAX_ATTEMPTS wrong tries. One address hears at most MY_CASES_FAILURES_PER_IP refusals an hour,
+whatever phones it tries: it may ask codes for many numbers (a factory's NAT is hundreds of
+people), and five tries at each would otherwise be a thousand guesses an hour at whichever list
+opens first. Refusals are counted, not only wrong codes, so a spent code's refusals count too.
+
+A code is sent straight through the SMS backend rather than stored as a
 notification: a stored message would keep the code readable in the notification table, and a
 retry after the code has expired is no use."""
 
@@ -32,6 +37,10 @@ MAX_ATTEMPTS = 5
 
 class Refused(Exception):
     """A code not sent or not accepted; str() is the message for the person."""
+
+
+class Throttled(Refused):
+    """Not checked at all: the address heard too many refusals."""
 
 
 def masked(phone):
@@ -72,7 +81,19 @@ def send(phone, address):
         raise Refused(_("The SMS could not be sent. Please try again in a minute.")) from None
 
 
-def check(phone, code):
+def check(phone, code, address):
+    """Accept the code once, or Refused (Throttled while the address is held)."""
+    limit, window = settings.MY_CASES_FAILURES_PER_IP
+    if ratelimit.used(f"my-cases-failures-ip:{address}") >= limit:
+        raise Throttled(_("Too many wrong codes from this network. Please try again in an hour."))
+    try:
+        accept(phone, code)
+    except Refused:
+        ratelimit.count(f"my-cases-failures-ip:{address}", window)
+        raise
+
+
+def accept(phone, code):
     """Accept the code once, or Refused: expired or used, wrong, or tried too often."""
     key = ratelimit.cache_key("my-cases-code", phone)
     entry = cache.get(key)

@@ -20,10 +20,18 @@ class PhoneForm(PlainMessages, forms.Form):
         return normalise_mobile(self.cleaned_data["phone"])
 
 
+class CodeField(forms.RegexField):
+    """Read without the spaces people type or paste between the digits ("123 456"): dropped
+    before the six digits are checked, which a clean_code method would come too late for."""
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split())
+
+
 class CodeForm(PhoneForm):
     half_width = ("phone", "code")
 
-    code = forms.RegexField(
+    code = CodeField(
         label=_("SMS code"),
         regex=r"^\d{6}$",
         max_length=20,
@@ -35,6 +43,3 @@ class CodeForm(PhoneForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget = forms.HiddenInput()
-
-    def clean_code(self):
-        return self.cleaned_data["code"].replace(" ", "")

@@ -20,6 +20,12 @@ def open_list(request, phone):
     }
 
 
+def close_list(request):
+    """The submitter's own end to the list, before its time (a shared or borrowed phone)."""
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()  # the id that opened the list opens nothing more
+
+
 def listed_cases(request):
     """The cases the session may list, newest first, or None once its time is over."""
     opened = request.session.get(SESSION_KEY)

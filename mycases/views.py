@@ -44,10 +44,11 @@ def verify(request):
         return code_page(request, form, form.cleaned_data["phone"], status=400)
     phone = form.cleaned_data["phone"]
     try:
-        codes.check(phone, form.cleaned_data["code"])
+        codes.check(phone, form.cleaned_data["code"], ratelimit.client_ip(request))
     except codes.Refused as refused:
         form.add_error("code", str(refused))
-        return code_page(request, form, phone, status=400)
+        status = 429 if isinstance(refused, codes.Throttled) else 400
+        return code_page(request, form, phone, status=status)
     lists.open_list(request, phone)
     return redirect("my_cases_list")
 
@@ -62,5 +63,13 @@ def listing(request):
         )
         return redirect("my_cases")
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
-    rows = [(case, tracking.link_path(case)) for case in page]
+    rows = [(case, tracking.link_path(case, tracking.LIST)) for case in page]
     return render(request, "mycases/list.html", {"cases_page": page, "rows": rows})
+
+
+@never_cache
+@require_POST
+def close(request):
+    lists.close_list(request)
+    messages.info(request, _("Your list is closed."))
+    return redirect("my_cases")

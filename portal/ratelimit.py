@@ -32,21 +32,21 @@ def cache_key(kind, key):
     return f"{kind}:{salted_hmac('portal.ratelimit', key).hexdigest()}"
 
 
-def count(key, window):
-    """Count one use of key in the current window and return the count so far. incr is atomic
+def count(key, window, uses=1):
+    """Count uses of key in the current window and return the count so far. incr is atomic
     on Redis, so concurrent uses are all counted."""
     name = cache_key("rl", key)
     cache.add(name, 0, window)
     try:
-        return cache.incr(name)
+        return cache.incr(name, uses)
     except ValueError:  # expired between add and incr
-        cache.set(name, 1, window)
-        return 1
+        cache.set(name, uses, window)
+        return uses
 
 
-def hit(key, limit, window):
-    """Count one use of key; False once more than limit uses fell in the current window."""
-    return count(key, window) <= limit
+def hit(key, limit, window, uses=1):
+    """Count uses of key; False once more than limit uses fell in the current window."""
+    return count(key, window, uses) <= limit
 
 
 def used(key):

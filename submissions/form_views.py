@@ -18,14 +18,12 @@ def kept_photo(request, token, photo):
     """A kept photo's thumbnail, only for the browser that uploaded it, and never cached."""
     try:
         kept = staging.read(token, staging.owner(request))
+        match = next((k for k in kept if k.id == photo), None)
+        if match is None:
+            raise Http404
+        return FileResponse(staging.open_thumbnail(match), content_type="image/jpeg")
     except staging.Refused:
         raise Http404 from None
-    match = next((k for k in kept if k.id == photo), None)
-    if match is None:
-        raise Http404
-    return FileResponse(
-        staging.private_storage().open(match.thumbnail_path), content_type="image/jpeg"
-    )
 
 
 @never_cache

@@ -212,7 +212,7 @@ class SubmissionForm(CaseFieldsForm):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.staging_owner = staging_owner
-        self.kept, self.removed = [], []
+        self.kept, self.removed, self.kept_photos = [], [], []
         for name, field in self.fields.items():
             # The browser checks required fields before a slow upload (static/js/submit-form.js)
             # and says what the server would say.
@@ -264,22 +264,24 @@ class SubmissionForm(CaseFieldsForm):
         if token:
             try:
                 kept = staging.read(token, self.staging_owner)
+                dropped = set(self.data.getlist("remove_kept")) if self.is_bound else set()
+                self.kept = [k for k in kept if k.id not in dropped]
+                self.removed = [k for k in kept if k.id in dropped]
+                # Read now: once in memory, a second tab using the same files cannot take them.
+                self.kept_photos = staging.load(self.kept)
             except staging.Refused:
+                self.kept, self.removed, self.kept_photos = [], [], []
                 self.add_error(
                     "photos",
                     _("The photos kept from your last try have expired; please choose them again."),
                 )
-            else:
-                dropped = set(self.data.getlist("remove_kept")) if self.is_bound else set()
-                self.kept = [k for k in kept if k.id not in dropped]
-                self.removed = [k for k in kept if k.id in dropped]
         if len(self.kept) + len(cleaned.get("photos") or []) > photos.MAX_PHOTOS:
             self.add_error("photos", too_many_photos())
         return cleaned
 
     def all_photos(self):
         """The kept photos and the new ones, for create_case."""
-        return staging.load(self.kept) + list(self.cleaned_data["photos"])
+        return self.kept_photos + list(self.cleaned_data["photos"])
 
     def category_notice(self):
         """The chosen category's notice, shown server-side when the form comes back."""

@@ -4,7 +4,11 @@ The photos were already cleaned (submissions.photos: checked, re-encoded, metada
 the form came back with an error. They wait in the private storage, which no URL serves, and
 the form carries a signed token naming them. The token is bound to the browser that uploaded
 them (a random value in its session) and expires after an hour: a forged, expired or borrowed
-token names nothing. Files nobody used are deleted by the daily run (delete_expired)."""
+token names nothing. Files nobody used are deleted by the daily run (delete_expired).
+
+Every try that comes back stages its new photos, so the files are bounded (room_for): per
+address, since a client that drops its cookie is a new browser on each try, and overall,
+since the daily run is what empties the folder."""
 
 import io
 import re
@@ -12,10 +16,13 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image
 
+from portal import ratelimit
 from submissions.models import private_storage
 
 SALT = "submissions.staging"
@@ -90,13 +97,25 @@ def read(token, owner_value):
 
 
 def load(kept):
-    """(ContentFile, (width, height)) pairs, as submissions.intake.create_case takes photos."""
+    """(ContentFile, (width, height)) pairs, as submissions.intake.create_case takes photos, or
+    Refused: read() saw the files, but a second tab or the daily run may have taken them since."""
     storage = private_storage()
     photos = []
-    for k in kept:
-        with storage.open(k.path) as file:
-            photos.append((ContentFile(file.read(), name="photo.jpg"), (k.width, k.height)))
+    try:
+        for k in kept:
+            with storage.open(k.path) as file:
+                photos.append((ContentFile(file.read(), name="photo.jpg"), (k.width, k.height)))
+    except FileNotFoundError as error:
+        raise Refused from error
     return photos
+
+
+def open_thumbnail(kept):
+    """The thumbnail file of one kept photo, or Refused if it went since read()."""
+    try:
+        return private_storage().open(kept.thumbnail_path)
+    except FileNotFoundError as error:
+        raise Refused from error
 
 
 def discard(kept):
@@ -120,13 +139,29 @@ def delete_expired(now=None):
     return len(old)
 
 
+def room_for(request, count):
+    """Whether count more photos may be staged, counting them if so: STAGED_PHOTOS_PER_IP,
+    then STAGED_PHOTOS_PER_DAY (an address over its share does not use up everyone's)."""
+    limit, window = settings.STAGED_PHOTOS_PER_IP
+    if not ratelimit.hit(f"staged-ip:{ratelimit.client_ip(request)}", limit, window, count):
+        return False
+    limit, window = settings.STAGED_PHOTOS_PER_DAY
+    return ratelimit.hit("staged-all", limit, window, count)
+
+
 def keep(request, form):
     """After a try that came back: the token and photos to show again. The photos the person
-    removed go now; new photos that passed their checks join the kept ones."""
+    removed go now; new photos that passed their checks join the kept ones, if there is room."""
     discard(form.removed)
     kept = list(form.kept)
-    if "photos" not in form.errors:
-        kept += [stage(content, size) for content, size in form.cleaned_data.get("photos") or []]
+    new = [] if "photos" in form.errors else form.cleaned_data.get("photos") or []
+    if new and not room_for(request, len(new)):
+        form.add_error(
+            "photos",
+            _("Your photos could not be kept this time. Please choose them again before sending."),
+        )
+        new = []
+    kept += [stage(content, size) for content, size in new]
     if not kept:
         return "", []
     return sign(owner(request, create=True), kept), kept

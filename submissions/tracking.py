@@ -31,8 +31,11 @@ from portal import ratelimit
 from submissions.models import Case
 from submissions.references import normalise_tracking_code
 
-SMS, PAGE = "s", "p"  # a link sent in a message, or one shown on a page
-TOKEN_VALUE = re.compile(r"(\d{1,12})([sp])")
+# A link sent in a message, one shown on a page, or one on a submitter's list (mycases): the
+# last lasts only as long as the list, so that its pages left in a shared phone's history close
+# with it.
+SMS, PAGE, LIST = "s", "p", "m"
+TOKEN_VALUE = re.compile(r"(\d{1,12})([spm])")
 
 
 class Refused(Exception):
@@ -46,6 +49,8 @@ class Refused(Exception):
 def max_age(kind):
     if kind == SMS:
         return timedelta(days=settings.TRACK_LINK_DAYS)
+    if kind == LIST:
+        return timedelta(minutes=settings.MY_CASES_MINUTES)
     return timedelta(hours=settings.TRACK_PAGE_LINK_HOURS)
 
 

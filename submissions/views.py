@@ -147,10 +147,12 @@ def track_link(request, token):
         case = tracking.case_for_link(token)
     except tracking.Refused as refused:
         return case_page(request, TrackForm(), None, str(refused), refused.status)
-    return case_page(request, TrackForm(), case, None, 200)
+    return case_page(request, TrackForm(), case, None, 200, link=request.path)
 
 
-def case_page(request, form, case, error, status):
+def case_page(request, form, case, error, status, link=None):
+    """link: the signed link the page was opened with; the rating goes back through it, so
+    the page hands out no link that lasts longer (one from a list lasts only minutes)."""
     feedback_form = None
     if case and rating_posted(request) and case.status != Case.Status.AWAITING_FEEDBACK:
         # A second tab, or the loser of two ratings racing: say so rather than ignore it.
@@ -179,7 +181,7 @@ def case_page(request, form, case, error, status):
             "error": error,
             "feedback_form": feedback_form,
             # The rating goes to a signed link, so the page never holds the tracking code.
-            "rate_url": tracking.link_path(case) if feedback_form else None,
+            "rate_url": (link or tracking.link_path(case)) if feedback_form else None,
             "events": case.public_events() if case else [],
             # (label, url) pairs other apps add, e.g. the case's published disclosure notice
             "public_links": [

@@ -1,6 +1,8 @@
 """查我的反映: a phone, a one-time SMS code, and the list of that phone's cases."""
 
 import re
+import threading
+import time
 import unicodedata
 
 import pytest
@@ -11,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mycases import codes
 from notifications import sms
 from tests.factories import StationFactory, make_case
 
@@ -187,6 +190,210 @@ class TestMyCases:
         settings.SMS_BACKEND = "tests.test_my_cases.BrokenSMS"
         response = ask_code(client)
         assert response.status_code == 429 and "短信发送失败" in response.text
+
+
+def zh(message):
+    # As the page says it (the catalogue is filled after this branch).
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
+
+
+NETWORK_REFUSED = "Too many wrong codes from this network. Please try again in an hour."
+
+
+def wrong_for(code):
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+@pytest.mark.django_db
+class TestGuessing:
+    """Each code dies after five wrong tries, and each phone gets five codes an hour; but one
+    address may ask codes for hundreds of numbers (a factory's NAT), so without a ceiling of
+    its own it could make a thousand guesses an hour at whichever list opens first."""
+
+    def test_wrong_codes_from_one_address_are_capped_across_phones(self, station, outbox, settings):
+        settings.MY_CASES_FAILURES_PER_IP = (3, 3600)
+        phones = [f"1390796100{n}" for n in range(4)]
+        codes = {}
+        for n, phone in enumerate(phones):
+            ask_code(Client(REMOTE_ADDR=f"10.6.0.{n}"), phone)
+            codes[phone] = last_code(outbox, phone)
+        guesser = Client(REMOTE_ADDR="10.7.0.1")
+        for phone in phones[:3]:
+            assert send_code(guesser, phone, wrong_for(codes[phone])).status_code == 400
+        refused = send_code(guesser, phones[3], codes[phones[3]])  # even a right one
+        assert refused.status_code == 429 and zh(NETWORK_REFUSED) in refused.text
+        assert "invalid-feedback" in refused.text
+        assert guesser.get("/my-cases/list/").status_code == 302
+        # The refusal did not spend the code: its owner, elsewhere, still gets in.
+        assert (
+            send_code(Client(REMOTE_ADDR="10.6.0.3"), phones[3], codes[phones[3]]).status_code
+            == 302
+        )
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(guesses=st.lists(st.integers(0, 3), min_size=1, max_size=12), limit=st.integers(1, 6))
+    def test_no_address_hears_more_wrong_verdicts_than_its_ceiling(
+        self, station, outbox, guesses, limit
+    ):
+        from django.test import override_settings
+
+        cache.clear()
+        phones = [f"1390796200{n}" for n in range(4)]
+        codes = {}
+        for n, phone in enumerate(phones):
+            ask_code(Client(REMOTE_ADDR=f"10.6.1.{n}"), phone)
+            codes[phone] = last_code(outbox, phone)
+        guesser = Client(REMOTE_ADDR="10.7.1.1")
+        with override_settings(MY_CASES_FAILURES_PER_IP=(limit, 3600)):
+            answers = [
+                send_code(guesser, phones[n], wrong_for(codes[phones[n]])).status_code
+                for n in guesses
+            ]
+        assert answers.count(400) == min(limit, len(guesses))
+        assert set(answers[limit:]) <= {429}
+
+
+@pytest.mark.django_db
+class TestClosing:
+    def test_the_submitter_closes_the_list_and_its_session_no_longer_opens_it(
+        self, client, station, outbox
+    ):
+        make_case(station)
+        page = open_list(client, outbox)
+        assert 'action="/my-cases/close/"' in page.text
+        assert client.get("/my-cases/close/").status_code == 405
+        closed = client.post("/my-cases/close/", follow=True)
+        assert closed.redirect_chain == [("/my-cases/", 302)]
+        assert zh("Your list is closed.") in closed.text
+        assert client.get("/my-cases/list/")["Location"] == "/my-cases/"
+
+    def test_closing_needs_the_page_s_csrf_token(self, station, outbox):
+        make_case(station)
+        client = Client(enforce_csrf_checks=True)
+        ask = client.get("/my-cases/")
+        token = ask.context["csrf_token"]
+        client.post("/my-cases/", {"phone": PHONE, "csrfmiddlewaretoken": str(token)})
+        response = client.post(
+            "/my-cases/code/",
+            {"phone": PHONE, "code": last_code(outbox), "csrfmiddlewaretoken": str(token)},
+        )
+        assert response.status_code == 302
+        assert client.post("/my-cases/close/").status_code == 403  # a forged post from elsewhere
+        assert client.get("/my-cases/list/").status_code == 200
+
+
+@pytest.mark.django_db
+class TestSessions:
+    def test_passing_the_code_gives_a_new_session_id_and_no_page_is_stored(
+        self, client, station, outbox
+    ):
+        make_case(station)
+        client.get("/my-cases/")
+        client.session.save()  # a session id an attacker could have planted beforehand
+        planted = client.cookies["sessionid"].value
+        asked = ask_code(client)
+        page = open_list(client, outbox)
+        assert client.cookies["sessionid"].value != planted
+        planted_client = Client()
+        planted_client.cookies["sessionid"] = planted
+        assert planted_client.get("/my-cases/list/").status_code == 302
+        for response in (asked, page):
+            assert "no-store" in response["Cache-Control"]
+            assert "private" in response["Cache-Control"]
+
+
+def test_the_links_on_the_list_last_as_long_as_the_list(station, outbox, settings, monkeypatch):
+    """The list closes after MY_CASES_MINUTES for the submitter's privacy; the tracking pages it
+    links to stay in the browser's history, so their links must not outlive it."""
+    from submissions.models import Case
+
+    case = make_case(station)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.AWAITING_FEEDBACK)
+    client = Client()
+    [(_case, url)] = open_list(client, outbox).context["rows"]
+    opened = Client().get(url)
+    assert opened.context["case"] == case
+    action = re.search(r'<form method="post" action="([^"]+)" class="feedback-form"', opened.text)
+    assert action[1] == url  # the rating goes back through the same short-lived link
+    later = time.time() + settings.MY_CASES_MINUTES * 60 + 5
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    expired = Client().get(url)
+    assert expired.status_code == 410 and expired.context["case"] is None
+
+
+class SlowCache:
+    """The shared cache, except that reading a code waits until both racers have read it: the
+    worst interleaving of two verifications of one code, made certain."""
+
+    def __init__(self, racers):
+        self.barrier = threading.Barrier(racers)
+
+    def get(self, key, *args, **kwargs):
+        value = cache.get(key, *args, **kwargs)
+        self.barrier.wait(timeout=10)
+        return value
+
+    def __getattr__(self, name):
+        return getattr(cache, name)
+
+
+def test_two_verifications_racing_with_one_code_open_at_most_one_list(outbox, monkeypatch):
+    monkeypatch.setattr("mycases.codes.Station.default", lambda: None)
+    codes.send(PHONE, "10.8.0.1")
+    code = last_code(outbox)
+    monkeypatch.setattr("mycases.codes.cache", SlowCache(2))
+    results = []
+
+    def verify(address):
+        try:
+            codes.check(PHONE, code, address)
+            results.append("opened")
+        except codes.Refused as refused:
+            results.append(str(refused))
+
+    racers = [threading.Thread(target=verify, args=(f"10.8.0.{n}",)) for n in (2, 3)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sorted(results)[0] == "opened" and results.count("opened") == 1
+
+
+@st.composite
+def typed_codes(draw):
+    """An SMS code as people copy or type it: split in threes, full-width digits."""
+    code = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    out = []
+    for ch in code:
+        out.append(FULL_WIDTH.get(ch, ch) if draw(st.booleans()) else ch)
+        out.append(draw(st.sampled_from(["", "", "", " ", "\u3000"])))
+    return code, "".join(out)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed_codes())
+@example(("123456", "123 456"))
+def test_a_code_typed_with_spaces_or_full_width_digits_is_read_as_its_digits(
+    station, outbox, monkeypatch, pair
+):
+    cache.clear()
+    code, text = pair
+    monkeypatch.setattr("mycases.codes.secrets.randbelow", lambda _n: int(code))
+    client = Client()
+    ask_code(client)
+    assert send_code(client, PHONE, text).status_code == 302, text
 
 
 class BrokenSMS:

@@ -5,6 +5,9 @@ import time
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from submissions import roles, tracking, workflow
 from submissions.models import Case, CaseEvent, Feedback
@@ -157,6 +160,24 @@ class TestSignedLinks:
             assert response.status_code == 404, url
             assert response.context["case"] is None and "链接不完整或有误" in response.text
             assert 'name="code"' in response.text  # the typed form is offered instead
+
+    @hypothesis_settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        kind=st.sampled_from([tracking.SMS, tracking.PAGE, tracking.LIST]),
+        stamp=st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", max_size=8),
+        signature=st.text(
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", max_size=50
+        ),
+    )
+    def test_no_made_up_link_opens_a_case(self, case, kind, stamp, signature):
+        """Whoever knows the scheme (case number, kind, time) still needs the signature, which
+        holds the tracking code: any other link is refused plainly, never a server error."""
+        response = Client().get(f"/track/{case.pk}{kind}:{stamp}:{signature}/")
+        assert response.status_code == 404 and response.context["case"] is None
 
     def test_an_expired_link_is_refused_plainly(self, client, case, settings, monkeypatch):
         sms_path = tracking.link_path(case, tracking.SMS)

@@ -231,6 +231,13 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 # wide per-address ceiling still stops one machine from flooding the queue.
 SUBMISSION_RATE_PER_IP = (int(os.environ.get("SUBMISSION_RATE_PER_IP", "300")), 3600)
 SUBMISSION_RATE_PER_PHONE = (int(os.environ.get("SUBMISSION_RATE_PER_PHONE", "5")), 86400)
+# Photos kept across a form error (submissions.staging) stay on disk until the daily run: per
+# address an hour, and overall a day, how many may be kept; beyond, a try's photos are not kept
+# and the person is asked to choose them again. The daily ceiling bounds the disk they take: a
+# kept photo is at most about 4 MB (2560 px of noise), and the daily run leaves at most two
+# windows' worth, so 300 a day is about 2.4 GB at worst.
+STAGED_PHOTOS_PER_IP = (int(os.environ.get("STAGED_PHOTOS_PER_IP", "60")), 3600)
+STAGED_PHOTOS_PER_DAY = (int(os.environ.get("STAGED_PHOTOS_PER_DAY", "300")), 86400)
 # Typed tracking look-ups (submissions.tracking): wrong codes for one reference lock that
 # reference for a while, from every address; wrong codes from one address are capped widely.
 TRACK_LOCK = (
@@ -244,6 +251,8 @@ TRACK_PAGE_LINK_HOURS = int(os.environ.get("TRACK_PAGE_LINK_HOURS", "24"))
 # 查我的反映 (mycases): SMS codes per phone and per address, and how long the list stays open.
 MY_CASES_CODES_PER_PHONE = (int(os.environ.get("MY_CASES_CODES_PER_PHONE", "5")), 3600)
 MY_CASES_CODES_PER_IP = (int(os.environ.get("MY_CASES_CODES_PER_IP", "200")), 3600)
+# Refused codes one address may hear an hour, whatever phones it tries (mycases.codes).
+MY_CASES_FAILURES_PER_IP = (int(os.environ.get("MY_CASES_FAILURES_PER_IP", "100")), 3600)
 MY_CASES_MINUTES = int(os.environ.get("MY_CASES_MINUTES", "30"))
 # Behind proxies that append to X-Forwarded-For, how many of them there are: the client address
 # is the entry the outermost added (portal.ratelimit.client_ip). TRUST_X_FORWARDED_FOR=1 means one.

@@ -49,3 +49,11 @@ def test_find_my_cases_with_an_sms_code_on_a_phone(demo_site, phone, settings):
     expect(phone.locator(".case-status")).to_contain_text(newest.reference)
     assert newest.tracking_code not in phone.url and "?" not in phone.url
     assert number not in phone.content()
+
+    # On a shared phone the submitter closes the list; going back does not reopen it.
+    phone.go_back()
+    phone.locator('form[action="/my-cases/close/"] button').click()
+    expect(phone.get_by_label("手机号码")).to_be_visible()
+    phone.goto(f"{demo_site.url}/my-cases/list/")
+    expect(phone.get_by_label("手机号码")).to_be_visible()
+    assert phone.url.endswith("/my-cases/") and newest.reference not in phone.content()
