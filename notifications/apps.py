@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from notifications import receivers  # noqa: F401 - connects the workflow's signal
+        from notifications import checks, receivers  # noqa: F401 - registers, connects

@@ -1,5 +1,6 @@
 """SMS backends. A real provider fits by implementing send(phone, text) and naming the class
-in the SMS_BACKEND setting; the default only logs, so development never texts anyone."""
+in the SMS_BACKEND setting; the default only logs, so development never texts anyone (and
+`check --deploy` warns that a production site left on it sends no text)."""
 
 import logging
 import time
@@ -14,7 +15,17 @@ logger = logging.getLogger(__name__)
 
 class LoggingSMSBackend:
     def send(self, phone, text):
-        logger.info("SMS to %s: %s", phone, text)
+        if settings.DEBUG:  # development: the texts (codes, links) are what one reads here
+            logger.info("SMS to %s: %s", phone, text)
+        else:
+            # A log is no place for a phone number, a tracking code or a one-time code (§5).
+            logger.info(
+                "SMS to %s not sent (no SMS_BACKEND): %d characters", masked(phone), len(text)
+            )
+
+
+def masked(phone):
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 11 else "****"
 
 
 class FileSMSBackend:

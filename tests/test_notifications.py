@@ -1,6 +1,7 @@
 """Notifications: stored first, sent after commit, retried; reminders sent exactly once."""
 
 import datetime
+import logging
 import re
 import threading
 from pathlib import Path
@@ -13,11 +14,14 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from notifications import notify
+from notifications import notify, sms
 from notifications.models import Notification
 from submissions import roles, workflow
 from submissions.models import Assignment, Case
@@ -66,7 +70,7 @@ def test_submitter_is_told_by_email_and_sms_when_the_case_is_accepted(
     assert [m.to for m in mail.outbox] == [["wxm@example.com"]]
     assert case.reference in mail.outbox[0].body and "/track/" in mail.outbox[0].body
     assert "王小明" not in mail.outbox[0].body
-    assert "13807961234" in caplog.text  # the logging SMS backend "sent" it
+    assert "138****1234" in caplog.text  # the logging SMS backend "sent" it, number masked
     accepted = Notification.objects.filter(template="case_accepted")
     assert set(accepted.values_list("channel", "status")) == {("email", "sent"), ("sms", "sent")}
 
@@ -479,3 +483,31 @@ def test_a_department_that_returns_a_case_no_longer_reads_about_it(people, clien
     assert case.reference not in client.get(reverse("notifications_inbox")).content.decode()
     assert 'class="unread-count">0<' in client.get("/admin/").content.decode()
     assert client.get(reverse("notifications_open", args=[message.pk])).status_code == 404
+
+
+@given(
+    phone=st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
+    code=st.from_regex(r"[A-Z2-9]{8}|\d{6}", fullmatch=True),
+)
+@hypothesis_settings(max_examples=30, deadline=None)
+def test_without_debug_the_logging_sms_backend_logs_neither_number_nor_text(phone, code):
+    """Production left on the default backend: the log (kept, shipped, read by operators)
+    gets no phone number, no tracking or one-time code and no link."""
+    text = f"您的查询码 {code}，验证码 {code}，查看进度：https://station.example/track/{code}/"
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    sms_logger = logging.getLogger("notifications.sms")
+    sms_logger.addHandler(handler)
+    old_level = sms_logger.level
+    sms_logger.setLevel(logging.INFO)
+    try:
+        with override_settings(DEBUG=False):
+            sms.LoggingSMSBackend().send(phone, text)
+    finally:
+        sms_logger.removeHandler(handler)
+        sms_logger.setLevel(old_level)
+    logged = " ".join(record.getMessage() for record in records)
+    assert logged  # it still says that a text was not sent
+    assert phone not in logged and code not in logged and "track" not in logged
+    assert phone[-4:] in logged  # enough for an operator to tell messages apart

@@ -38,9 +38,18 @@ def run_production(*args, **env):
 
 
 def test_production_passes_the_deploy_check_with_its_variables_set():
-    result = run_production("check", "--deploy", "--fail-level", "WARNING", **GOOD_PRODUCTION_ENV)
+    sms = {"SMS_BACKEND": "notifications.sms.FileSMSBackend"}  # any backend that sends
+    result = run_production(
+        "check", "--deploy", "--fail-level", "WARNING", **sms, **GOOD_PRODUCTION_ENV
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_that_the_logging_sms_backend_texts_nobody():
+    result = run_production("check", "--deploy", "--fail-level", "WARNING", **GOOD_PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "notifications.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_each_required_variable():
