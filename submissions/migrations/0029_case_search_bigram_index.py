@@ -41,6 +41,10 @@ def add_index(apps, schema_editor):
         schema_editor.execute(FUNCTION)
         case = apps.get_model("submissions", "Case")
         schema_editor.add_index(case, GinIndex(Bigrams(searchable_text()), name=INDEX))
+        # The planner needs the statistics of the new expression to tell a common pair (read
+        # the newest cases in order and stop at a page) from a rare one (ask the index); until
+        # autovacuum gathers them it guesses, and at a million cases a wrong guess costs 0.5 s.
+        schema_editor.execute("ANALYZE submissions_case")
 
 
 def remove_index(apps, schema_editor):
