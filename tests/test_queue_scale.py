@@ -199,6 +199,7 @@ def test_on_postgresql_the_search_reads_the_trigram_index():
     assert "Bitmap Index Scan on case_search_trgm" in plan, plan
 
 
+@pytest.mark.django_db
 def test_on_postgresql_a_two_character_search_reads_the_bigram_index():
     """No trigram index can answer two characters (路灯, 积水, 融资: the commonest Chinese
     searches); the bigram index of migration 0029 must, not a read of every case."""
