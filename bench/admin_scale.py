@@ -9,9 +9,10 @@ vocabulary, a round for every case that reached a department), then signs in as 
 the committee and a department's handler and opens, through Django's test client, every queue
 each one's menu shows: its first page, a filtered page (a category), a Chinese search of three
 characters and one of two. For each it prints the best time of --repeat, the query count and
-the slowest query's plan (for a search, its slowest LIKE's or STRPOS's): the indexes it uses, or "Seq Scan"
-on the table it reads in full. The database is dropped at the end unless --keep; --name
-reuses a kept one (migrated again, filled only when its number of cases differs, analysed).
+the slowest query's plan (for a search, its slowest LIKE's or STRPOS's): the indexes it uses,
+or "Seq Scan" on the table it reads (in full, or until a LIMIT is met). The database is
+dropped at the end unless --keep; --name reuses a kept one (migrated again, filled only when
+its number of cases differs, analysed).
 
 The menu's counts are kept per scope (submissions/count_cache.py, --counts-timeout seconds), so
 the pages are timed with them kept, as every page but the first after a change finds them; the
