@@ -220,7 +220,11 @@ def supervision_condition(now=None, codes=None):
     for reason in REASONS:
         if codes is None or reason.code in codes:
             condition |= reason.condition(now)
-    return condition
+    # Every reason asks for a case with its department; saying so outside the alternatives,
+    # with a test only an existing round passes (due_at is never null), lets the database join
+    # the current round as an inner join and read just the open rounds by their index, rather
+    # than hash all of them (0.6 s at a million cases).
+    return with_department() & Q(**{f"{CURRENT}due_at__isnull": False}) & condition
 
 
 def with_reasons(queryset):

@@ -5,19 +5,22 @@ only their department's cases whatever queue or URL they open.
 """
 
 import django_filters
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from portal.columns import AbsoluteDateColumn
-from submissions import board, roles
+from submissions import board, count_cache, roles
 from submissions.models import SEARCHED_FIELDS, Case, Category, Department
 
 S = Case.Status
@@ -173,8 +176,31 @@ SORTS = {
 }
 
 
+class CappedPaginator(WagtailPaginator):
+    """Counts a search's or a filter's matches up to CAP and no further: at a million cases a
+    common word matches a hundred thousand, and counting them all would cost more than the page.
+    Past CAP the listing says "more than" (queue_results.html) and pages through the first CAP."""
+
+    CAP = 10_000
+    capped = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list.order_by()[: self.CAP + 1].count()
+        self.capped = found > self.CAP
+        return min(found, self.CAP)
+
+    @cached_property
+    def items_count_label(self):
+        if self.count >= self.CAP and self.capped:
+            return _("More than %(count)s cases") % {"count": intcomma(self.CAP)}
+        return super().items_count_label
+
+
 class QueueIndexView(IndexView):
     queue = None
+    paginator_class = CappedPaginator
+    results_template_name = "submissions/admin/queue_results.html"
 
     @property
     def page_title(self):
@@ -452,12 +478,24 @@ def counts_for(request, now=None):
     Two queries whatever the number of cases: one count per status (the status index answers
     it) gives the queues that are a list of statuses; one aggregate over the open cases only
     gives the others and the board, whose conditions all ask for a case with a department or
-    back on the problem list. At a million cases, most of them closed, that is what keeps the
-    admin's every page fast."""
+    back on the problem list. At a million cases that still takes seconds, so the figures are
+    kept for a while per scope (count_cache) and counted afresh when a case changes."""
     if (memo := getattr(request, "_case_counts", None)) is not None:
         return memo
-    user, now = request.user, now or timezone.now()
+    user = request.user
     shown = [queue for queue in QUEUES if queue.is_shown_to(user)]
+    with_board = board_is_shown_to(user)
+    # Readers of one scope and one menu share their counts for a while (count_cache).
+    name = ";".join([roles.scope_key(user), *(queue.name for queue in shown), str(with_board)])
+    counts = count_cache.remember(
+        name, lambda: count_queues(user, shown, with_board, now or timezone.now())
+    )
+    request._case_counts = counts
+    return counts
+
+
+def count_queues(user, shown, with_board, now):
+    """counts_for's figures, counted."""
     visible, counts, aggregates = Case.objects.visible_to(user), {}, {}
     if any(queue.by_status() for queue in shown):
         by_status = dict(visible.order_by().values_list("status").annotate(Count("pk")))
@@ -470,11 +508,10 @@ def counts_for(request, now=None):
             )
         else:
             aggregates[queue.name] = Count("pk", filter=queue.condition(now))
-    if board_is_shown_to(user):
+    if with_board:
         aggregates |= board.board_counts(now)
     if aggregates:
         counts |= visible.filter(status__in=OPEN).aggregate(**aggregates)
-    request._case_counts = counts
     return counts
 
 

@@ -284,3 +284,14 @@ def case_scope(user):
     if deputy := addressed_deputy(user):
         condition |= Q(deputy=deputy)
     return condition
+
+
+def scope_key(user):
+    """A name for case_scope(user)'s condition: two users with the same key see the same cases
+    (so their counts may be shared, see count_cache)."""
+    if not (user.is_authenticated and user.is_active):
+        return "none"
+    if case_scope(user) is None:
+        return "all"
+    department, deputy = acting_department(user), addressed_deputy(user)
+    return f"department={department.pk if department else ''},deputy={deputy.pk if deputy else ''}"

@@ -199,6 +199,137 @@ def test_on_postgresql_the_search_reads_the_trigram_index():
     assert "Bitmap Index Scan on case_search_trgm" in plan, plan
 
 
+@pytest.mark.django_db
+def test_on_postgresql_a_two_character_search_reads_the_bigram_index():
+    """No trigram index can answer two characters (路灯, 积水, 融资: the commonest Chinese
+    searches); the bigram index of migration 0029 must, not a read of every case."""
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL's")
+    sql, params = Case.objects.search(" 路灯 ").order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        for plan_kind in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{plan_kind} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on case_search_bigram" in plan, plan
+
+
+# Few characters, so that random texts share pieces of every length and a piece found in one
+# case is often in others, or nearly (one character off).
+ALPHABET = "路灯积水融资贷款园区aZ7-"
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    texts=st.lists(st.text(ALPHABET, min_size=0, max_size=12), min_size=6, max_size=6),
+    data=st.data(),
+)
+def test_the_search_finds_exactly_the_cases_containing_the_term(world, texts, data):
+    """Whatever index answers (trigram, bigram, none on SQLite), a result contains the term and
+    a case containing it is found: compared with Python's `in` over the searched fields."""
+    if not Case.objects.exists():
+        add_cases(world, 6)
+    cases = list(Case.objects.order_by("pk"))
+    for case, text in zip(cases, texts, strict=True):
+        case.title, case.description = text, text[::-1]
+    Case.objects.bulk_update(cases, ["title", "description"])
+    source = data.draw(st.sampled_from(texts))
+    if len(source) >= 1 and data.draw(st.booleans()):  # a piece of a text, or anything
+        start = data.draw(st.integers(0, len(source) - 1))
+        term = source[start : start + data.draw(st.integers(1, 4))]
+    else:
+        term = data.draw(st.text(ALPHABET, min_size=1, max_size=4))
+    expected = {
+        case.pk
+        for case in cases
+        if term.upper() in "\n".join(getattr(case, field) for field in SEARCHED_FIELDS).upper()
+    }
+    assert set(Case.objects.search(term).values_list("pk", flat=True)) == expected, term
+
+
+@pytest.fixture
+def kept_counts(settings):
+    from django.core.cache import cache
+
+    settings.CASE_COUNTS_TIMEOUT = 60
+    cache.clear()
+
+
+def test_kept_counts_cost_no_query_until_a_case_changes(rf, world, kept_counts):
+    from submissions import workflow
+    from submissions.queues import counts_for
+
+    add_cases(world, 40)
+    committee = world["people"]["committee"]
+
+    def counts():
+        request = rf.get("/admin/")
+        request.user = committee
+        with CaptureQueriesContext(connection) as captured:
+            found = counts_for(request)
+        return found, [q for q in captured if 'FROM "submissions_case"' in q["sql"]]
+
+    first, counting = counts()
+    assert counting  # counted once
+    again, counting = counts()
+    assert again == first and not counting  # then kept
+    case = Case.objects.filter(status="submitted").first()
+    workflow.accept(case, world["people"]["staff"])
+    moved, counting = counts()
+    assert counting  # the move made them stale
+    assert moved["intake"] == first["intake"] - 1 and moved["problems"] == first["problems"] + 1
+
+
+def test_kept_counts_are_never_shared_across_departments(rf, client, world, kept_counts):
+    from submissions.queues import counts_for
+
+    add_cases(world, 40)
+    ours, theirs = world["departments"]
+    # One more of their cases with a department than of ours, so a shared count would show.
+    moved = Assignment.objects.filter(lead_department=ours, case__status="assigned").first()
+    Assignment.objects.filter(pk=moved.pk).update(lead_department=theirs)
+    handler = world["people"]["handler"]
+    other = make_user("other-handler", roles.HANDLER, department=theirs)
+    for user in (handler, other, handler):  # the second and third read kept counts
+        request = rf.get("/admin/")
+        request.user = user
+        assigned = Case.objects.visible_to(user).filter(status="assigned")
+        assert counts_for(request)["claims"] == assigned.count() > 0
+    assert Case.objects.visible_to(handler).filter(status="assigned").count() != (
+        Case.objects.visible_to(other).filter(status="assigned").count()
+    )
+    client.force_login(handler)
+    html = client.get("/admin/cases/claims/").content.decode()
+    theirs_only = Case.objects.visible_to(other).exclude(
+        pk__in=Case.objects.visible_to(handler).values("pk")
+    )
+    assert theirs_only.exists()
+    assert not any(case.reference in html for case in theirs_only)
+
+
+def test_a_search_matching_more_than_the_cap_says_more_than(client, world, monkeypatch):
+    from submissions.queues import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 25)
+    add_cases(world, 60)  # every case's enterprise is 恒通
+    client.force_login(world["people"]["committee"])
+    response = client.get(f"/admin/cases/all/?q={urllib.parse.quote('恒通')}")
+    paginator = response.context["paginator"]
+    assert paginator.capped and response.context["items_count"] == 25
+    assert paginator.num_pages == 2  # the first 25 of 60, by 20
+    assert "60" not in paginator.items_count_label and "25" in paginator.items_count_label
+    # Under the cap the count is exact.
+    response = client.get(f"/admin/cases/all/?q={urllib.parse.quote('问题1')}")
+    expected = Case.objects.search("问题1").count()
+    assert 0 < expected < 25
+    assert not response.context["paginator"].capped
+    assert response.context["items_count"] == expected
+
+
 @pytest.mark.parametrize("who", ["staff", "committee", "handler"])
 def test_the_menus_counts_are_each_queues_own_count_in_two_queries(rf, world, who):
     from submissions.queues import counts_for

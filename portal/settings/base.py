@@ -360,6 +360,9 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "300"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# The admin's case counts (menu badges, board) per reader's scope, kept until a case changes or
+# this many seconds pass (submissions.count_cache); 0 counts afresh on every page.
+CASE_COUNTS_TIMEOUT = int(os.environ.get("CASE_COUNTS_TIMEOUT", "60"))
 # Cookies that change how a public page is drawn, each with the values that count (any other
 # value draws the default page): the 长辈版 switch (home.display) keeps its own copies.
 PAGE_CACHE_VARY_COOKIES = {"display": ("elder",)}

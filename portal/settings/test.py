@@ -8,6 +8,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests that change rows behind the signals' back would read kept pages: tests/test_page_cache.py
 # turns it on.
 PAGE_CACHE_ENABLED = False
+CASE_COUNTS_TIMEOUT = 0  # likewise the admin's counts; tests/test_queue_scale.py turns it on
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
