@@ -180,11 +180,18 @@ def main():
         urls = demo_urls(ROOT, env)
         before = None
         if args.main:
-            main_env = environment(var_dir, port, redis.url, STATIC_ROOT=str(var_dir / "main-static"))
+            main_env = environment(
+                var_dir, port, redis.url, STATIC_ROOT=str(var_dir / "main-static")
+            )
             manage(args.main, main_env, "collectstatic", "--noinput", "-v0")
             _static, before = measure(args.main, main_env, port, urls, args.duration)
         static, uncached = measure(
-            ROOT, environment(var_dir, port, redis.url, PAGE_CACHE="0"), port, urls, args.duration, True
+            ROOT,
+            environment(var_dir, port, redis.url, PAGE_CACHE="0"),
+            port,
+            urls,
+            args.duration,
+            True,
         )
         _static, cached = measure(ROOT, env, port, urls, args.duration)
     finally:
