@@ -65,18 +65,22 @@ class RouteCacheMiddleware:
             logger.warning("route cache unavailable", exc_info=True)
             return None
         if entry is not None:
-            site, route = pickle.loads(entry[1])  # noqa: S301 - written above; the cache unpickles too
+            site, route = pickle.loads(entry[1])  # noqa: S301 - written below; the cache unpickles too
             request._wagtail_site = site
             request._wagtail_route_for_request = route
-            # Kept only while the page had no view restriction (see the module's docstring).
-            route.page.get_view_restrictions = PageViewRestriction.objects.none
+            unrestricted(route.page)  # kept only while it had no restriction (see above)
             return None
         route = Page.route_for_request(request, path)
-        if (
-            route is not None
-            and may_be_public(request)  # learnt from anonymous visits only, like the pages
-            and not route.page.get_view_restrictions().exists()
-        ):
-            site = Site.find_for_request(request)
-            request._route_cache_pending = (key, generation, pickle.dumps((site, route)))
+        if route is None or route.page.get_view_restrictions().exists():
+            return None  # Wagtail answers as usual (a 404, or the restriction's checks)
+        if may_be_public(request):  # learnt from anonymous visits only, like the pages
+            kept = pickle.dumps((Site.find_for_request(request), route))
+            request._route_cache_pending = (key, generation, kept)
+        unrestricted(route.page)
         return None
+
+
+def unrestricted(page):
+    """Wagtail's check of view restrictions (a before_serve_page hook) reads none for the page,
+    without the two queries: there are none, as was just found or as the kept route says."""
+    page.get_view_restrictions = PageViewRestriction.objects.none
