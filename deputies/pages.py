@@ -2,7 +2,9 @@
 
 import datetime
 import itertools
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
@@ -17,6 +19,7 @@ from wagtail.models import Page
 
 # Portraits are 3:4 in every size; the templates' srcset_image tags ask for exactly these.
 WALL_RENDITIONS = ("fill-300x400", "fill-600x800")
+DEPUTIES_PER_PAGE = 48  # twelve rows of the wall's four columns
 PROFILE_RENDITIONS = ("fill-240x320", "fill-480x640")
 RECEPTION_WEEKS_SHOWN = 13  # about three months ahead
 
@@ -83,10 +86,14 @@ class DeputyIndexPage(RoutablePageMixin, Page):
             role = ""
         images = get_image_model().objects.prefetch_renditions(*WALL_RENDITIONS)
         deputies = resident_first(deputies).prefetch_related(Prefetch("photo", queryset=images))
+        # Paged, so that a county's hundreds of deputies cost what a station's dozen does.
+        wall = Paginator(deputies, DEPUTIES_PER_PAGE).get_page(request.GET.get("page"))
+        filters = {"level": level, "role": role}
         return self.render(
             request,
             context_overrides={
-                "deputies": deputies,
+                "deputies": wall,
+                "query_string": urlencode({key: value for key, value in filters.items() if value}),
                 "levels": Deputy.Level.choices,
                 "roles": Deputy.Role.choices,
                 "selected_level": level,

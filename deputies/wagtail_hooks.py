@@ -1,8 +1,8 @@
 """Admin for deputies, the station, enterprises and the reception roster."""
 
 from django.contrib import messages
-from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -15,7 +15,7 @@ from deputies import admin_views
 from deputies.models import Deputy, Enterprise, ReceptionDay, Station
 from deputies.pages import DeputyIndexPage, ReceptionPage
 from portal.menu import PermissionMenuItem
-from portal.page_cache import remember
+from portal.page_cache import remember_rendered
 
 
 class DeputyIndexView(IndexView):
@@ -214,19 +214,24 @@ hooks.register("after_edit_snippet", warn_understaffed_reception)
 @hooks.register("home_page_sections")
 def station_contact(request):
     # The station comes from the template context (portal.context_processors, cached).
-    return 5, render_to_string("deputies/includes/home_contact.html", request=request)
+    # The same for every visitor until the station changes (a new generation): kept.
+    template = "deputies/includes/home_contact.html"
+    return 5, remember_rendered("home_station_contact", template, {}, request)
 
 
 @hooks.register("home_page_sections")
 def next_reception_days(request, count=3):
-    roster_page, wall_page = remember("home_reception_links", reception_links)
-    context = {
-        "days": ReceptionDay.objects.upcoming().filter(kind=ReceptionDay.Kind.RECEPTION)[:count],
-        "roster_page": roster_page,
-        "wall_page": wall_page,
-    }
-    return 10, render_to_string("deputies/includes/home_reception.html", context, request)
+    # The same for every visitor on a given day until a reception day or page changes (a new
+    # generation): kept, under the day's date since the days listed start from today.
+    def context():
+        return {
+            "days": ReceptionDay.objects.upcoming().filter(kind=ReceptionDay.Kind.RECEPTION)[
+                :count
+            ],
+            "roster_page": ReceptionPage.objects.live().first(),
+            "wall_page": DeputyIndexPage.objects.live().first(),
+        }
 
-
-def reception_links():
-    return ReceptionPage.objects.live().first(), DeputyIndexPage.objects.live().first()
+    template = "deputies/includes/home_reception.html"
+    name = f"home_reception_days:{timezone.localdate()}"
+    return 10, remember_rendered(name, template, context, request)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +23,7 @@ from wagtail.search import index
 from disclosure import stats
 from disclosure.blocks import FigureBlock, MeetingBlock
 from disclosure.forms import DisclosureNoticeForm, NoticeFilterForm, StatsPeriodForm
+from portal import page_cache
 from submissions import masking
 from submissions.models import Assignment, Case, Feedback
 from visits import coverage
@@ -57,12 +59,20 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         notices = form.filter(self.notices())
         context = self.get_context(request)
         context.update(
-            form=form,
+            filters=self.filters(request, form),
             notices=Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page")),
             query_string=form.query_string(),
             months=self.months(),
         )
         return TemplateResponse(request, "disclosure/disclosure_index_page.html", context)
+
+    def filters(self, request, form):
+        """The filter form. Empty, it is the same for every visitor and a third of the list's
+        drawing time (crispy's field templates, the choices from the database), so it is kept."""
+        template, context = "disclosure/includes/notice_filters.html", {"form": form, "page": self}
+        if form.is_bound:
+            return render_to_string(template, context, request=request)
+        return page_cache.remember_rendered(f"notice_filters:{self.pk}", template, context, request)
 
     @path("print/<int:year>/<int:month>/", name="print")
     def print_month(self, request, year, month):
@@ -295,14 +305,35 @@ class StatisticsPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         form = StatsPeriodForm(request.GET or None)
+        today = timezone.localdate()
         period = form.chosen()
         figures = stats.figures(period.start, period.end)
         months = [
             dict(row, name=date_format(row["month"], "YEAR_MONTH_FORMAT"))
             for row in figures["by_month"]
         ]
-        context.update(form=form, period=period, figures=figures, months=months)
-        if campaign := VisitCampaign.current():
-            context["campaign"] = campaign
-            context["campaign_figures"] = coverage.campaign_reach(campaign)
+        context.update(
+            period_form=self.period_form(request, form),
+            period=period,
+            figures=figures,
+            months=months,
+        )
+        campaign, reach = page_cache.remember(f"stats_campaign:{today}", current_campaign_reach)
+        if campaign:
+            context.update(campaign=campaign, campaign_figures=reach)
         return context
+
+    def period_form(self, request, form):
+        """The choice of period. Unchosen, it is the same for every visitor on a given day (the
+        choices start from today), so it is kept: crispy's field templates are costly."""
+        template, context = "disclosure/includes/period_form.html", {"form": form}
+        if form.is_bound:
+            return render_to_string(template, context, request=request)
+        name = f"stats_period_form:{timezone.localdate(timezone=stats.SHANGHAI)}"
+        return page_cache.remember_rendered(name, template, context, request)
+
+
+def current_campaign_reach():
+    """The visiting campaign the statistics show and its reach: (None, None) without one."""
+    campaign = VisitCampaign.current()
+    return campaign, campaign and coverage.campaign_reach(campaign)

@@ -2,7 +2,6 @@
 public link on /track/, and the editor's warning about text that still looks like personal data."""
 
 from django.contrib import messages
-from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -10,6 +9,7 @@ from wagtail.admin.ui.components import Component
 
 from disclosure import admin_views, ledger, notices, suggestions
 from disclosure.models import DisclosureNotice
+from portal import page_cache
 
 
 @hooks.register("register_admin_urls")
@@ -96,7 +96,10 @@ def latest_notices(request, count=5):
         .order_by("-disclosed_on", "-pk")[:count]
     )
     template = "disclosure/includes/latest_notices.html"
-    return 20, render_to_string(template, {"notices": notices}, request)
+    # The same for every visitor until a notice changes (a new generation): kept.
+    return 20, page_cache.remember_rendered(
+        "home_latest_notices", template, {"notices": notices}, request
+    )
 
 
 # The submission form's 已有类似问题？ suggestions (submissions/similar.py).

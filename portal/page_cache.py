@@ -74,6 +74,22 @@ def remember(name, build):
     return value
 
 
+def remember_rendered(name, template_name, context, request):
+    """A template's output kept like :func:`remember`, for a part that is the same for every
+    visitor but costly to draw (a form of filters whose choices come from the database). The
+    name carries the language, since the output is translated; context may be a function, so
+    that what it reads is read only when the part is drawn. The template must print nothing
+    personal: no CSRF token, no nonce, nothing about the visitor."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    def draw():
+        values = context() if callable(context) else context
+        return render_to_string(template_name, values, request=request)
+
+    return remember(f"{name}:{get_language()}", draw)
+
+
 def lookup(key):
     """(the current generation, the entry kept under key if it is of that generation or None),
     in one round trip."""

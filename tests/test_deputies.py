@@ -70,6 +70,14 @@ class TestWall:
         assert wall_names(client, "?level=township&role=liaison") == ["乡镇联络"]
         assert len(wall_names(client, "?level=<script>")) == 3
 
+    def test_pages_of_48_keep_the_filter_in_their_links(self, client, wall, station):
+        DeputyFactory.create_batch(50, station=station, level="township")
+        DeputyFactory(station=station, level="county")
+        first = client.get("/deputies/?level=township").content.decode()
+        assert 'href="?level=township&amp;page=2"' in first
+        assert len(wall_names(client, "?level=township&page=2")) == 2
+        assert "page=2" not in client.get("/deputies/?level=county").content.decode()
+
     def test_query_count_is_the_same_with_5_and_60_deputies(self, client, wall, station):
         def count_queries():
             cache.clear()
@@ -82,7 +90,8 @@ class TestWall:
         few = count_queries()
         DeputyFactory.create_batch(55, station=station)
         many = count_queries()
-        assert len(wall_names(client)) == 60
+        assert len(wall_names(client)) == 48  # paged (deputies.pages.DEPUTIES_PER_PAGE)
+        assert len(wall_names(client, "?page=2")) == 12
         assert few == many
         assert few <= 12
 

@@ -109,3 +109,13 @@ def test_a_statistics_refresh_in_one_worker_reaches_the_other(two_workers):
     assert first.ask("invalidate") == "done"
     assert second.ask("figures") == str(second.pid)  # the old figures are gone for it too
     assert first.ask("figures") == str(second.pid)
+
+
+def test_one_redis_client_serves_every_call_of_a_worker(private_redis):
+    """portal.cache.ReusedRedisClient: Django's client would build a redis.Redis per call."""
+    from portal.cache import ResilientRedisCache
+
+    shared = ResilientRedisCache(private_redis, {})
+    shared.set("page_cache:part:x", {"menu": ["制度墙"]})
+    assert shared.get_many(["page_cache:part:x"]) == {"page_cache:part:x": {"menu": ["制度墙"]}}
+    assert shared._cache.get_client() is shared._cache.get_client(write=True)

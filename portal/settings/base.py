@@ -370,4 +370,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
     "portal.page_cache.PageCacheMiddleware",
 )
+# Wagtail's routing of a public URL (site, page, view restrictions) from the same cache.
+MIDDLEWARE.append("portal.route_cache.RouteCacheMiddleware")
 # --- end of public page cache ---------------------------------------------------------------
