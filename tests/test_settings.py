@@ -2,11 +2,15 @@
 the settings refuse to start without what production needs. Values the settings files merely
 state are not restated here."""
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_PRODUCTION_ENV = {
@@ -205,3 +209,21 @@ def test_production_sends_a_content_security_policy_with_a_nonce_on_every_script
         if "src=" not in tag and "application/json" not in tag
     ]
     assert admin_inline
+
+
+@pytest.mark.django_db
+def test_a_process_starting_drops_what_the_cache_kept_from_the_release_before(settings):
+    """Kept routes and parts are pickled model instances: after a deploy, preflight (run before
+    gunicorn and the worker start) makes sure none is read back by the new code."""
+    from django.core.cache import cache
+
+    from portal import page_cache
+    from submissions import count_cache
+
+    before = cache.get_many([page_cache.GENERATION_KEY, count_cache.GENERATION_KEY])
+    page_cache.remember("release-test", lambda: "pickled by the old release")
+    call_command("preflight", stdout=io.StringIO())
+    after = cache.get_many([page_cache.GENERATION_KEY, count_cache.GENERATION_KEY])
+    assert after[page_cache.GENERATION_KEY] != before.get(page_cache.GENERATION_KEY)
+    assert after[count_cache.GENERATION_KEY] != before.get(count_cache.GENERATION_KEY)
+    assert page_cache.remember("release-test", lambda: "rebuilt") == "rebuilt"
