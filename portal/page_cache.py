@@ -26,18 +26,19 @@ A cache that fails (Redis down) costs only speed: pages are then rendered for ev
 
 import hashlib
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from portal.generations import Generations
+
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page_cache:generation"
+KEPT = Generations("page_cache", lambda: settings.PAGE_CACHE_TIMEOUT)
+GENERATION_KEY = KEPT.key
 KEY_PREFIX = "page_cache:page:"
 PART_PREFIX = "page_cache:part:"
 MAX_BODY = 2 * 1024 * 1024  # a page larger than this is not worth a cache slot
@@ -58,20 +59,7 @@ def remember(name, build):
     """build()'s value, kept like the pages until the next generation: for what every page
     prints (the menu, the site's settings), so that a page rendered afresh reads it without a
     query. With the cache out, build() is called every time."""
-    key = PART_PREFIX + name
-    try:
-        generation, entry = lookup(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("page cache unavailable", exc_info=True)
-        return build()
-    if entry is not None:
-        return entry[1]
-    value = build()
-    try:
-        cache.set(key, (generation, value), settings.PAGE_CACHE_TIMEOUT)
-    except Exception:  # noqa: BLE001
-        logger.warning("page cache: could not keep %s", name, exc_info=True)
-    return value
+    return KEPT.remember(PART_PREFIX + name, build)
 
 
 def remember_rendered(name, template_name, context, request):
@@ -90,26 +78,13 @@ def remember_rendered(name, template_name, context, request):
     return remember(f"{name}:{get_language()}", draw)
 
 
-def lookup(key):
-    """(the current generation, the entry kept under key if it is of that generation or None),
-    in one round trip."""
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or start_generation()
-    entry = found.get(key)
-    return generation, entry if entry is not None and entry[0] == generation else None
+lookup = KEPT.lookup
+invalidate = KEPT.invalidate
 
 
 def offer(request, page):
     """Mark the request as serving a page (a ``before_serve_page`` hook calls this)."""
     request._page_cache_page = page
-
-
-def invalidate(**kwargs):
-    """Start a new generation: every kept page is stale from now on."""
-    try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
-    except Exception:  # noqa: BLE001 - a cache outage must not fail the save that got here
-        logger.warning("page cache: could not start a new generation", exc_info=True)
 
 
 def shows_publicly(model):
@@ -129,10 +104,7 @@ def on_change(sender, **kwargs):
     if kwargs.get("created") and issubclass(sender, BaseSiteSetting):
         return  # made with its defaults on its first read (a page's render): nothing new shows
     if shows_publicly(sender):
-        # Now, for this process's next request; and again after the commit, since another
-        # process may render the old rows between the two and keep them under the new token.
-        invalidate()
-        transaction.on_commit(invalidate)
+        KEPT.invalidate_now_and_on_commit()
 
 
 def connect_signals():
@@ -206,12 +178,6 @@ def page_key(request):
         value = request.COOKIES.get(name)
         url += f" {name}={value if value in values else ''}"
     return KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
-
-
-def start_generation():
-    """The first generation, or the one another process started at the same moment."""
-    cache.add(GENERATION_KEY, secrets.token_hex(8), None)
-    return cache.get(GENERATION_KEY)
 
 
 def request_nonce(request):

@@ -16,6 +16,7 @@ LEVELS |= {"accounts": 3, "notifications": 3, "visits": 3, "mycases": 4}
 PORTAL_HELPERS = [
     "columns",
     "exports",
+    "generations",
     "menu",
     "ratelimit",
     "spreadsheets",

@@ -16,7 +16,7 @@ from wagtail.models import Page, PageViewRestriction
 from deputies.models import Deputy, Station
 from disclosure.models import DisclosureNotice
 from home.models import HomePage, SiteSettings
-from portal import page_cache
+from portal import generations, page_cache
 from submissions import roles
 from tests.factories import make_case, make_user
 
@@ -210,7 +210,8 @@ def test_a_cache_outage_serves_pages_and_saves_changes(client, site, monkeypatch
 
             return fail
 
-    monkeypatch.setattr(page_cache, "cache", Down())
+    monkeypatch.setattr(page_cache, "cache", Down())  # the pages
+    monkeypatch.setattr(generations, "cache", Down())  # their generation and the kept parts
     for url in site["urls"]:
         response = client.get(url)
         assert response.status_code == 200, url
