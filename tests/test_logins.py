@@ -33,7 +33,7 @@ from submissions import roles
 from tests.factories import StationFactory, make_user
 from tests.second_step import pass_second_step
 from tests.test_menus import menu_urls
-from tests.test_processes import run_worker
+from tests.test_processes import DATABASE_TASKS, run_worker
 from tests.test_settings import GOOD_PRODUCTION_ENV, run_production
 
 User = get_user_model()
@@ -533,6 +533,14 @@ def known(alice):
     return alice
 
 
+@pytest.fixture
+def queued(settings):
+    """The worker's queue (django-tasks' database backend) instead of running tasks at once.
+    Through the settings fixture only: an override_settings decorator undone before it would
+    leave this backend in place for every later test of the process."""
+    settings.TASKS = DATABASE_TASKS
+
+
 def queued_resets():
     return DBTaskResult.objects.ready().filter(task_path="accounts.tasks.send_password_reset")
 
@@ -572,15 +580,12 @@ def test_known_and_unknown_addresses_get_the_same_answer_and_only_the_known_one_
 
 
 @pytest.mark.django_db
-@override_settings(
-    EMAIL_BACKEND="tests.test_logins.SlowEmailBackend",
-    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
-)
 def test_the_request_only_queues_the_reset_and_the_worker_mails_it(
-    known, django_capture_on_commit_callbacks
+    known, queued, settings, django_capture_on_commit_callbacks
 ):
     """The request neither looks the address up nor waits for the mail server: a known and an
     unknown address cost it the same queries and the same queued task."""
+    settings.EMAIL_BACKEND = "tests.test_logins.SlowEmailBackend"
     queries, timings = {}, {}
     for address in ("alice@example.com", "nobody@example.com"):
         started = time.monotonic()
@@ -608,9 +613,8 @@ def test_the_request_only_queues_the_reset_and_the_worker_mails_it(
 
 
 @pytest.mark.django_db
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_a_failing_mail_server_does_not_break_the_answer_and_the_failure_is_kept(
-    known, settings, django_capture_on_commit_callbacks
+    known, queued, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.failing_email.FailingEmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
