@@ -43,10 +43,6 @@ class Throttled(Refused):
     """Not checked at all: the address heard too many refusals."""
 
 
-def masked(phone):
-    return f"{phone[:3]}****{phone[-4:]}"
-
-
 def digest(phone, code):
     return salted_hmac("mycases.codes", f"{phone}:{code}").hexdigest()
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mycases import codes, lists
 from mycases.forms import CodeForm, PhoneForm
 from portal import ratelimit
-from submissions import tracking
+from submissions import masking, tracking
 
 
 @never_cache
@@ -30,7 +30,11 @@ def start(request):
 
 
 def code_page(request, form, phone, status=200):
-    context = {"form": form, "masked_phone": codes.masked(phone), "minutes": codes.CODE_MINUTES}
+    context = {
+        "form": form,
+        "masked_phone": masking.mask_phone(phone),
+        "minutes": codes.CODE_MINUTES,
+    }
     return render(request, "mycases/code.html", context, status=status)
 
 

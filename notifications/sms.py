@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from submissions import masking
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,12 +22,10 @@ class LoggingSMSBackend:
         else:
             # A log is no place for a phone number, a tracking code or a one-time code (§5).
             logger.info(
-                "SMS to %s not sent (no SMS_BACKEND): %d characters", masked(phone), len(text)
+                "SMS to %s not sent (no SMS_BACKEND): %d characters",
+                masking.mask_phone(phone),
+                len(text),
             )
-
-
-def masked(phone):
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 11 else "****"
 
 
 class FileSMSBackend:
