@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -70,9 +69,8 @@ class DisclosureIndexPage(RoutablePageMixin, Page):
         """The filter form. Empty, it is the same for every visitor and a third of the list's
         drawing time (crispy's field templates, the choices from the database), so it is kept."""
         template, context = "disclosure/includes/notice_filters.html", {"form": form, "page": self}
-        if form.is_bound:
-            return render_to_string(template, context, request=request)
-        return page_cache.remember_rendered(f"notice_filters:{self.pk}", template, context, request)
+        name = f"notice_filters:{self.pk}"
+        return page_cache.remember_rendered(name, template, context, request, not form.is_bound)
 
     @path("print/<int:year>/<int:month>/", name="print")
     def print_month(self, request, year, month):
@@ -327,10 +325,8 @@ class StatisticsPage(Page):
         """The choice of period. Unchosen, it is the same for every visitor on a given day (the
         choices start from today), so it is kept: crispy's field templates are costly."""
         template, context = "disclosure/includes/period_form.html", {"form": form}
-        if form.is_bound:
-            return render_to_string(template, context, request=request)
         name = f"stats_period_form:{timezone.localdate(timezone=stats.SHANGHAI)}"
-        return page_cache.remember_rendered(name, template, context, request)
+        return page_cache.remember_rendered(name, template, context, request, not form.is_bound)
 
 
 def current_campaign_reach():

@@ -62,12 +62,13 @@ def remember(name, build):
     return KEPT.remember(PART_PREFIX + name, build)
 
 
-def remember_rendered(name, template_name, context, request):
+def remember_rendered(name, template_name, context, request, keep=True):
     """A template's output kept like :func:`remember`, for a part that is the same for every
     visitor but costly to draw (a form of filters whose choices come from the database). The
     name carries the language, since the output is translated; context may be a function, so
     that what it reads is read only when the part is drawn. The template must print nothing
-    personal: no CSRF token, no nonce, nothing about the visitor."""
+    personal: no CSRF token, no nonce, nothing about the visitor. keep=False draws it afresh
+    (a form the visitor filled in is theirs, not everyone's)."""
     from django.template.loader import render_to_string
     from django.utils.translation import get_language
 
@@ -75,7 +76,7 @@ def remember_rendered(name, template_name, context, request):
         values = context() if callable(context) else context
         return render_to_string(template_name, values, request=request)
 
-    return remember(f"{name}:{get_language()}", draw)
+    return remember(f"{name}:{get_language()}", draw) if keep else draw()
 
 
 lookup = KEPT.lookup
