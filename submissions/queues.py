@@ -5,10 +5,10 @@ only their department's cases whatever queue or URL they open.
 """
 
 import django_filters
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -193,7 +193,9 @@ class CappedPaginator(WagtailPaginator):
     @cached_property
     def items_count_label(self):
         if self.count >= self.CAP and self.capped:
-            return _("More than %(count)s cases") % {"count": intcomma(self.CAP)}
+            return _("More than %(count)s cases") % {
+                "count": number_format(self.CAP, force_grouping=True)
+            }
         return super().items_count_label
 
 

@@ -316,6 +316,7 @@ def test_a_search_matching_more_than_the_cap_says_more_than(client, world, monke
     assert paginator.capped and response.context["items_count"] == 25
     assert paginator.num_pages == 2  # the first 25 of 60, by 20
     assert "60" not in paginator.items_count_label and "25" in paginator.items_count_label
+    assert "超过 25 件诉求" in response.content.decode()  # what the committee reads
     # Under the cap the count is exact.
     response = client.get(f"/admin/cases/all/?q={urllib.parse.quote('问题1')}")
     expected = Case.objects.search("问题1").count()
