@@ -5,6 +5,7 @@ state are not restated here."""
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -227,3 +228,27 @@ def test_a_process_starting_drops_what_the_cache_kept_from_the_release_before(se
     assert after[page_cache.GENERATION_KEY] != before.get(page_cache.GENERATION_KEY)
     assert after[count_cache.GENERATION_KEY] != before.get(count_cache.GENERATION_KEY)
     assert page_cache.remember("release-test", lambda: "rebuilt") == "rebuilt"
+
+
+SETTINGS_SCRIPT = """
+from django.conf import settings
+tasks = settings.TASKS["default"]["BACKEND"]
+print("SETTINGS", settings.EMAIL_TIMEOUT, settings.MAX_REQUEST_SIZE, tasks)
+"""
+
+
+def test_the_deploy_files_match_what_production_runs():
+    """deploy/ is what an operator copies: its limits and processes agree with the settings
+    production starts with (the CI smoke test boots gunicorn.conf.py and the worker itself)."""
+    result = run_production("shell", "-c", SETTINGS_SCRIPT, **GOOD_PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("SETTINGS "))
+    _, email_timeout, max_request, backend = line.split()
+    assert 0 < int(email_timeout) <= 30  # the worker never hangs on a dead mail server
+    assert backend == "django_tasks_db.DatabaseBackend"  # what `db_worker` in the Procfile reads
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
+    assert megabytes * 1024 * 1024 == int(max_request)  # nginx lets through what Django takes
+    procfile = (ROOT / "deploy" / "Procfile").read_text()
+    assert "manage.py preflight && exec .venv/bin/python manage.py db_worker" in procfile
+    assert "gunicorn -c deploy/gunicorn.conf.py" in procfile
