@@ -31,7 +31,7 @@ smoke: install  ## Boot the production layout and drive it through HTTP (deploy/
 
 test: install-dev  ## Run the whole test suite (set DATABASE_URL to test on PostgreSQL)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest \
-		-n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+		-n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from home.models import HomePage
-from tests import snapshots
+from tests import shared_db, snapshots
 
 
 def pytest_configure(config):
@@ -18,45 +18,106 @@ def pytest_configure(config):
     database = settings.DATABASES["default"]
     if config.getoption("reuse_db", False) and database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "test.sqlite3")
+    shared_db.start_run(config)
 
 
+def pytest_unconfigure(config):
+    shared_db.end_run(config)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
     """A test that never opens the database is marked one_database: CI runs it on SQLite only
-    (.ci/run), since nothing in it can differ on PostgreSQL."""
+    (.ci/run), since nothing in it can differ on PostgreSQL.
+
+    Then the order the workers take them in (after pytest-django's, which this replaces): each
+    worker starts on its share of the collection and steals from the end of another's when done
+    (--dist worksteal in the Makefile). So tests that need no database come first: one worker
+    runs them while another migrates the run's database. The browser tests follow, the longest,
+    so that they are not left to the end; the many short database tests come last and even out
+    the workers' finishing times. The order is free because every transactional test leaves the
+    migrated rows behind (pytest_runtest_teardown)."""
     for item in items:
-        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
-            getattr(item, "fixturenames", ())
-        )
-        if not uses_database:
+        if not _uses_database(item):
             item.add_marker(pytest.mark.one_database)
+    yield  # the other plugins: -m deselects, pytest-django sorts
+
+    def place(item):
+        if not (_uses_database(item) or _is_django_test_case(item)):
+            return 0
+        if "live_server" in getattr(item, "fixturenames", ()):
+            return 1
+        return 2 if _is_transactional(item) else 3
+
+    items.sort(key=place)
+
+
+def _is_django_test_case(item):
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return bool(cls and issubclass(cls, TransactionTestCase))
+
+
+def _uses_database(item):
+    return bool(
+        item.get_closest_marker("django_db")
+        or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup"}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django's test database, plus its rows as the migrations left them: tests that
-    flush the database (live-server tests) can be followed by ones that need those rows. The
-    rows are put back at the end, so a database kept by --reuse-db starts the next run alike
-    (after an interrupted run, --create-db builds it afresh)."""
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """The test database is a copy of the run's migrated template (tests/shared_db.py)."""
+    shared_db.copy_template_into_test_databases(request.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """pytest-django's test database, plus its rows as the migrations left them: each
+    transactional test puts them back after its flush (pytest_runtest_teardown). They are
+    put back at the end too, so a database kept by --reuse-db starts the next run alike (after
+    an interrupted run, --create-db builds it afresh)."""
     with django_db_blocker.unblock():
         baseline = snapshots.take()
+    request.config.stash[MIGRATED_ROWS] = (baseline, django_db_blocker)
     yield baseline
+    del request.config.stash[MIGRATED_ROWS]
     with django_db_blocker.unblock():
         snapshots.restore(baseline)
 
 
+MIGRATED_ROWS = pytest.StashKey[tuple]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties every table (pytest-django's
+    teardown); the migrated rows (role groups, categories, the page tree) go back in at once,
+    so that the next test, whatever it is, finds them."""
+    yield
+    if nextitem is not None and _is_transactional(item) and MIGRATED_ROWS in item.config.stash:
+        baseline, blocker = item.config.stash[MIGRATED_ROWS]
+        with blocker.unblock():
+            snapshots.restore(baseline)
+
+
 @pytest.fixture(scope="session")
-def demo_rows(django_db_setup, django_db_blocker):
-    """The demo site's rows, seeded once per test process from freshly migrated rows. The
-    database is left as the migrations left it."""
-    with django_db_blocker.unblock():
-        snapshots.restore(django_db_setup)
-        call_command("seed_demo", stdout=io.StringIO())
-        rows = snapshots.take()
-        snapshots.restore(django_db_setup)
-    return rows
+def demo_rows(request, django_db_setup, django_db_blocker):
+    """The demo site's rows, seeded once per run (the first process to ask seeds it, the others
+    read its rows) from freshly migrated rows. The database is left as the migrations left it."""
+
+    def seed():
+        with django_db_blocker.unblock():
+            call_command("seed_demo", stdout=io.StringIO())
+            rows = snapshots.take()
+            snapshots.restore(django_db_setup)
+        return rows
+
+    return shared_db.once(request.config, "demo-rows", seed)
 
 
 @pytest.fixture
@@ -66,15 +127,13 @@ def demo(db, demo_rows):
 
 
 @pytest.fixture
-def concurrent_db(transactional_db, django_db_setup):
+def concurrent_db(transactional_db):
     """For tests of several connections at once (row locks, unique numbers): committed rows,
-    on PostgreSQL only (SQLite serialises writers), starting from the migrated rows that an
-    earlier transactional test's flush removed (role groups, categories, the page tree)."""
+    on PostgreSQL only (SQLite serialises writers)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL's row locks")
-    snapshots.restore(django_db_setup)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.test import Client
 from notifications import sms
 from notifications.models import Notification
 from submissions.models import Case
-from tests import snapshots
 from tests.factories import StationFactory
 from tests.test_submissions import form_data
 
@@ -66,16 +65,9 @@ def test_the_ceiling_per_address_and_the_limit_per_phone_still_hold(station, set
     assert Case.objects.count() == 8
 
 
-@pytest.fixture
-def migrated_rows(transactional_db, django_db_setup):
-    """Committed rows (the receipt is sent after the commit), starting from the migrated rows
-    (categories, role groups) that an earlier transactional test's flush removed."""
-    snapshots.restore(django_db_setup)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_sms_receipt_carries_the_reference_and_a_link_that_opens_the_case(
-    migrated_rows, station, outbox
+    station, outbox
 ):
     """Through the notification table and the SMS backend, after the case is saved; the link
     is followed as the submitter would tap it, from another phone and without the session."""

@@ -14,7 +14,6 @@ from PIL import Image
 
 from submissions.intake import create_case
 from submissions.models import Case, CasePhoto
-from tests import snapshots
 from tests.factories import StationFactory
 from tests.test_references import case_fields
 from tests.test_submissions import form_data, jpeg_with_exif
@@ -64,12 +63,6 @@ def watching_the_lock():
 
 
 @pytest.fixture
-def committing_db(transactional_db, django_db_setup):
-    """Real commits, so the lock's end (the commit) is seen; the migrated rows put back."""
-    snapshots.restore(django_db_setup)
-
-
-@pytest.fixture
 def photo_dir(tmp_path):
     """Where this test's photo files go, to see every file written and left behind."""
     storage = CasePhoto._meta.get_field("file").storage
@@ -78,7 +71,7 @@ def photo_dir(tmp_path):
 
 
 def test_no_photo_work_or_file_write_happens_while_the_counter_is_locked(
-    client, committing_db, photo_dir
+    client, transactional_db, photo_dir
 ):
     StationFactory()
     photos = [jpeg_with_exif(f"p{n}.jpg") for n in range(3)]
@@ -107,7 +100,7 @@ def locked_queries(station, n, photo_count):
 
 
 def test_the_locked_section_runs_the_same_few_queries_whatever_is_attached(
-    committing_db, photo_dir
+    transactional_db, photo_dir
 ):
     station = StationFactory()
     bare, with_photos = locked_queries(station, 1, 0), locked_queries(station, 2, 3)
@@ -120,7 +113,7 @@ def test_the_locked_section_runs_the_same_few_queries_whatever_is_attached(
 
 
 def test_a_failure_under_the_lock_leaves_no_case_number_or_stray_photo_file(
-    committing_db, photo_dir
+    transactional_db, photo_dir
 ):
     station = StationFactory()
     photos = [(ContentFile(b"jpeg bytes", name="p.jpg"), (4, 3))]
