@@ -56,6 +56,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def contexts_closed_after_each_test(request):
+    """Whatever browser contexts a test opened are closed after it: a page left open (an editor
+    pinging its editing session, a running animation) would go on using the machine for the
+    rest of the session."""
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    for context in browser.contexts if browser else ():
+        context.close()
+
+
 @contextlib.contextmanager
 def new_page(browser, **options):
     """A page in a browser context of its own (cookies, viewport), closed afterwards."""
