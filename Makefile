@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # make run HOST=0.0.0.0 listens on the LAN too: links and QR codes then carry this machine's address.
 HOST ?= 127.0.0.1
-# pytest-xdist processes. Items go to workers in collection order, where pytest-django puts
-# tests that flush the database last, so no worker runs a test after a flush it did not expect
-# (--dist loadscope would send a module's flushing test before another module's tests).
+# pytest-xdist processes. Each starts on its share of the collection, in the order tests/conftest.py
+# gives it, and steals from another's when done (--dist worksteal); they share one migrated
+# database and the demo rows (tests/shared_db.py).
 PYTEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
