@@ -66,9 +66,7 @@ def test_the_ceiling_per_address_and_the_limit_per_phone_still_hold(station, set
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sms_receipt_carries_the_reference_and_a_link_that_opens_the_case(
-    station, outbox
-):
+def test_the_sms_receipt_carries_the_reference_and_a_link_that_opens_the_case(station, outbox):
     """Through the notification table and the SMS backend, after the case is saved; the link
     is followed as the submitter would tap it, from another phone and without the session."""
     assert submit(Client(), 1).status_code == 302
