@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from deputies.models import Enterprise
 from submissions.models import Case
-from tests.browser.conftest import admin_login, screenshot
+from tests.browser.conftest import screenshot, signed_in_as
 
 BUS_STOP = "云溪大道公交站台缺少遮雨棚，职工雨天候车不便。"
 PARKING = "科技大道沿线货车乱停，早晚高峰通勤车辆通行困难。"
@@ -18,7 +18,7 @@ def test_staff_paste_review_untick_and_import(demo_site, browser):
         f"{second.credit_code}\t物流交通\t{PARKING}\t县交通运输局台账\n"
         f"不存在的企业\t用工招聘\t{BUS_STOP}\t\n"
     )
-    page = admin_login(browser, demo_site.url, "station")
+    page = signed_in_as(browser, demo_site.url, "station")
     page.goto(f"{demo_site.url}/admin/cases/batch/")
     page.locator("textarea[name=text]").fill(text)
     page.locator("main form button[type=submit]").click()

@@ -5,7 +5,7 @@ from deputies.models import Station
 from disclosure.models import DisclosureNotice
 from submissions.intake import create_case
 from submissions.models import Category, Department
-from tests.browser.conftest import admin_login, screenshot
+from tests.browser.conftest import screenshot, signed_in_as
 from tests.factories import close_through_workflow
 
 
@@ -38,7 +38,7 @@ def test_staff_generate_editor_submit_moderator_approve_public_finds_it(demo_sit
     case = closed_case()
     base = demo_site.url
 
-    staff = admin_login(browser, base, "station")
+    staff = signed_in_as(browser, base, "station")
     staff.goto(f"{base}/admin/cases/{case.pk}/")
     staff.get_by_role("button", name="生成公示").click()
     staff.wait_for_url(f"{base}/admin/pages/*/edit/")
@@ -47,7 +47,7 @@ def test_staff_generate_editor_submit_moderator_approve_public_finds_it(demo_sit
     edit_url = staff.url
     notice = DisclosureNotice.objects.get(case=case)
 
-    editor = admin_login(browser, base, "editor")
+    editor = signed_in_as(browser, base, "editor")
     editor.goto(edit_url)
     editor.locator("textarea[name=handling]").fill(
         "县住建局已在小路两侧安装太阳能路灯8盏，经回访企业满意。"
@@ -61,7 +61,7 @@ def test_staff_generate_editor_submit_moderator_approve_public_finds_it(demo_sit
     phone.goto(f"{base}/disclosure/?q=照明")
     expect(phone.locator(".notice-count")).to_have_text("共 0 条公示")  # not before approval
 
-    moderator = admin_login(browser, base, "moderator")
+    moderator = signed_in_as(browser, base, "moderator")
     moderator.goto(edit_url)
     moderator.locator("footer .w-dropdown__toggle").click()
     moderator.locator('button[data-workflow-action-name="approve"]').first.click()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from submissions import workflow
 from submissions.models import Case, Department, Feedback
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import online_case, screenshot, signed_in_as
 
 
 def awaiting_feedback():
@@ -25,7 +25,7 @@ def test_the_department_cannot_rate_and_staff_record_a_follow_up(demo_site, brow
     case = awaiting_feedback()
     case_url = f"{demo_site.url}/admin/cases/{case.pk}/"
 
-    handler = admin_login(browser, demo_site.url, "zjj")
+    handler = signed_in_as(browser, demo_site.url, "zjj")
     handler.goto(case_url)
     expect(handler.locator(".case-status")).to_contain_text("待评价")
     expect(handler.get_by_text("打印回执")).to_have_count(0)
@@ -35,7 +35,7 @@ def test_the_department_cannot_rate_and_staff_record_a_follow_up(demo_site, brow
     expect(handler.locator(".alert-info")).to_contain_text("回访")
     expect(handler.locator("input[name=rating]")).to_have_count(0)
 
-    staff = admin_login(browser, demo_site.url, "station")
+    staff = signed_in_as(browser, demo_site.url, "station")
     staff.goto(case_url)
     staff.locator("summary").get_by_text("录入回访评价", exact=True).click()
     form = staff.locator("details[open] form")

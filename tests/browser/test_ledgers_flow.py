@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from deputies.models import Station
 from submissions.models import Department
-from tests.browser.conftest import admin_login, screenshot
+from tests.browser.conftest import screenshot, signed_in_as
 
 
 def read(download):
@@ -18,7 +18,7 @@ def read(download):
 
 
 def test_choosing_a_period_and_a_department_then_downloading(demo_site, browser):
-    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee = signed_in_as(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/ledgers/")
     month, start, end = (committee.locator(f"#id_{name}") for name in ("month", "start", "end"))
     today = timezone.localdate()
@@ -56,7 +56,7 @@ def test_choosing_a_period_and_a_department_then_downloading(demo_site, browser)
     assert department in sheet["A1"].value
 
     # A department has no department to choose: it only ever gets its own rounds.
-    handler = admin_login(browser, demo_site.url, "zjj")
+    handler = signed_in_as(browser, demo_site.url, "zjj")
     handler.goto(f"{demo_site.url}/admin/cases/ledgers/")
     expect(handler.locator("#id_month")).to_be_visible()
     expect(handler.locator("#id_department")).to_have_count(0)

@@ -5,7 +5,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts import lockouts
-from tests.browser.conftest import DESKTOP, admin_login, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, screenshot, sign_in, signed_in_as
 
 
 def try_password(page, base_url, username, password):
@@ -29,7 +29,7 @@ def test_a_locked_login_is_told_and_an_administrator_unlocks_it(browser, demo_si
     expect(page.locator(".messages")).to_contain_text(message)
     expect(page).to_have_url(demo_site.url + "/admin/login/")
 
-    admin = admin_login(browser, demo_site.url, "admin")
+    admin = signed_in_as(browser, demo_site.url, "admin")
     admin.goto(demo_site.url + "/admin/accounts/lockouts/")
     row = admin.locator("tbody tr").filter(has_text="station")
     expect(row).to_be_visible()

@@ -5,21 +5,21 @@ dashboard, opens the message, lands on the case and signs for it; the count goes
 from playwright.sync_api import expect
 
 from submissions.models import Department
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import online_case, screenshot, signed_in_as
 from tests.browser.test_three_lists_loop import act
 
 
 def test_the_committee_assigns_and_the_handler_finds_it_in_my_messages(demo_site, browser):
     case = online_case("园区西门排水沟堵塞", "雨天积水漫过人行道。", "孙先生", "13907960003")
     department = Department.objects.get(short_name="县住建局")
-    staff = admin_login(browser, demo_site.url, "station")
+    staff = signed_in_as(browser, demo_site.url, "station")
     staff.goto(f"{demo_site.url}/admin/cases/{case.pk}/")
     act(staff, "受理")
 
-    handler = admin_login(browser, demo_site.url, "zjj")
+    handler = signed_in_as(browser, demo_site.url, "zjj")
     before = int(handler.locator(".my-messages .unread-count").inner_text())
 
-    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee = signed_in_as(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/{case.pk}/")
 
     def assign(form):

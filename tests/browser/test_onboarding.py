@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from submissions import workflow
 from submissions.models import Department
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import admin_login, online_case, screenshot, signed_in_as
 
 PASSWORD = "Handler-2026-pass"
 
@@ -29,7 +29,7 @@ def save(page):
 def test_administrator_onboards_a_department_and_its_handler_lands_on_its_claims(
     demo_site, browser
 ):
-    admin = admin_login(browser, demo_site.url, "admin")
+    admin = signed_in_as(browser, demo_site.url, "admin")
 
     # the sidebar's 基础数据 (English until the catalogue has the new labels)
     admin.get_by_role("button", name=re.compile("基础数据|Reference data")).click()

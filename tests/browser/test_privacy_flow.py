@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from privacy.models import Anonymisation, ContactRead, PersonRequest
 from submissions.models import Case
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import online_case, screenshot, signed_in_as
 
 PHONE = "13907961357"
 
@@ -13,7 +13,7 @@ PHONE = "13907961357"
 def test_staff_reveal_contact_details_with_a_reason_then_erase_on_request(demo_site, browser):
     case = online_case("厂区门口积水", "雨后积水严重，电话13907961357。", "隐私测", PHONE)
     other = online_case("路灯不亮", "夜班出行不便。", "别人家", "13907962468")
-    staff = admin_login(browser, demo_site.url, "station")
+    staff = signed_in_as(browser, demo_site.url, "station")
     staff.goto(f"{demo_site.url}/admin/cases/{case.pk}/")
     assert PHONE not in staff.content() and "隐私测" not in staff.content()
 

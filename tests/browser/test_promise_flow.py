@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from submissions import workflow
 from submissions.models import Case, Committee, Department
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import online_case, screenshot, signed_in_as
 from tests.browser.test_three_lists_loop import act
 
 
@@ -24,7 +24,7 @@ def test_a_promise_is_shown_to_the_public_and_kept_by_a_completion_report(
     promised = timezone.localdate() + datetime.timedelta(days=30)
     case_url = f"{demo_site.url}/admin/cases/{case.pk}/"
 
-    handler = admin_login(browser, demo_site.url, "zjj")
+    handler = signed_in_as(browser, demo_site.url, "zjj")
     handler.goto(case_url)
     act(handler, "签收")
 
@@ -35,7 +35,7 @@ def test_a_promise_is_shown_to_the_public_and_kept_by_a_completion_report(
 
     act(handler, "答复", stage_reply)
 
-    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee = signed_in_as(browser, demo_site.url, "xlgw")
     committee.goto(case_url)
     expect(committee.locator(".assignments")).to_contain_text("B 正在解决")
     act(committee, "作为阶段性答复通过（列为承诺事项）")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from submissions import workflow
 from submissions.deadlines import end_of_day
 from submissions.models import Assignment, Department
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import online_case, screenshot, signed_in_as
 
 
 def new_case(title):
@@ -35,7 +35,7 @@ def test_the_committee_reads_the_board_and_follows_the_overdue_count(demo_site, 
         Assignment.objects.filter(pk=case.current_assignment_id).update(due_at=due)
         late[days] = case
 
-    page = admin_login(browser, demo_site.url, "xlgw")
+    page = signed_in_as(browser, demo_site.url, "xlgw")
     board = page.locator(".supervision-board")
     expect(board).to_be_visible()
 

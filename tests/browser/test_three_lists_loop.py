@@ -1,7 +1,7 @@
 from playwright.sync_api import expect
 
 from submissions.models import Case, Department
-from tests.browser.conftest import admin_login, online_case, screenshot
+from tests.browser.conftest import online_case, screenshot, signed_in_as
 
 
 def act(page, label, fill=None):
@@ -21,13 +21,13 @@ def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
     case_url = f"{demo_site.url}/admin/cases/{case.pk}/"
     department = Department.objects.get(short_name="县住建局")
 
-    staff = admin_login(browser, demo_site.url, "station")
+    staff = signed_in_as(browser, demo_site.url, "station")
     staff.goto(f"{demo_site.url}/admin/cases/intake/")
     staff.get_by_role("link", name=case.reference).click()
     act(staff, "受理")
     expect(staff.locator(".case-status")).to_contain_text("已受理")
 
-    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee = signed_in_as(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/problems/")
     committee.get_by_role("link", name=case.reference).click()
 
@@ -39,7 +39,7 @@ def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
     act(committee, "交办", assign)
     expect(committee.locator(".case-status")).to_contain_text("承办单位办理中")
 
-    handler = admin_login(browser, demo_site.url, "zjj")
+    handler = signed_in_as(browser, demo_site.url, "zjj")
     handler.goto(f"{demo_site.url}/admin/cases/claims/")
     handler.get_by_role("link", name=case.reference).click()
     act(handler, "签收")
@@ -82,7 +82,7 @@ def test_full_loop_by_four_users_in_turn(demo_site, browser, phone):
 
 
 def test_claim_list_colour_bands(demo_site, browser):
-    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee = signed_in_as(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/claims/?ordering=-received_on")
     overdue = committee.locator(".due-band--overdue").first
     on_time = committee.locator(".due-band--ok, .due-band--soon").first
@@ -95,7 +95,7 @@ def test_claim_list_colour_bands(demo_site, browser):
 
 
 def test_directors_report_print_view(demo_site, browser):
-    committee = admin_login(browser, demo_site.url, "xlgw")
+    committee = signed_in_as(browser, demo_site.url, "xlgw")
     committee.goto(f"{demo_site.url}/admin/cases/report/")
     expect(committee.get_by_role("heading", level=1)).to_have_text("主任会议报告")
     committee.emulate_media(media="print")

@@ -2,14 +2,14 @@ from playwright.sync_api import expect
 
 from deputies.models import Enterprise
 from submissions.models import Case
-from tests.browser.conftest import admin_login, screenshot
+from tests.browser.conftest import screenshot, signed_in_as
 from visits.models import Visit
 
 
 def test_staff_record_a_visit_with_two_items_and_find_them_in_the_intake_queue(demo_site, browser):
     base = demo_site.url
     enterprise = Enterprise.objects.filter(is_active=True).order_by("name").first()
-    staff = admin_login(browser, base, "station")
+    staff = signed_in_as(browser, base, "station")
     staff.goto(f"{base}/admin/visits/record/")
     staff.locator("input[name=date]").fill("2026-11-20")
     staff.locator("select[name=enterprise]").select_option(str(enterprise.pk))
