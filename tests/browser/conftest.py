@@ -169,6 +169,7 @@ def signed_in_as(browser, base_url, username):
         [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
     )
     page.goto(base_url + "/admin/")
+    page.wait_for_url(base_url + "/admin/")  # not sent on to the sign-in or the code page
     return page
 
 
