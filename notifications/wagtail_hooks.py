@@ -26,6 +26,10 @@ class NotificationViewSet(ModelViewSet):
     menu_label = pgettext_lazy("message log", "Notifications")
     menu_order = 900
     add_to_admin_menu = True
+    # Not in Wagtail's reference index: no usage count or delete warning asks where a case or
+    # a login is "used" by the messages about it, a message's label names its recipient, and
+    # each message saved would cost the worker an index update (its status changes twice more).
+    add_to_reference_index = False
     exclude_form_fields = []  # required by ModelViewSet; the views that use it are refused
     list_display = [
         "created_at",

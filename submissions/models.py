@@ -273,6 +273,15 @@ class Case(models.Model):
         must reply."""
         return self.status == self.Status.ASSIGNED and self.current_assignment_id is not None
 
+    def references(self):
+        """What Wagtail's reference index records of a case: the records it points at. A case
+        holds no rich text, stream or child records, so its foreign keys are all of it."""
+        return tuple(
+            getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.many_to_one
+        )
+
     def public_events(self):
         """What the tracker shows. A case merged into another then follows that case: its
         submitter sees how the matter they raised was handled and ended."""

@@ -14,6 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.log_actions import log
+from wagtail.signal_handlers import (
+    disable_reference_index_auto_update,
+    reference_index_auto_update_disabled,
+)
 
 from submissions import deadlines, roles
 from submissions.models import Assignment, Case, CaseEvent, Feedback
@@ -168,9 +172,9 @@ def _transition(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if reason := refusal(locked, actor, action):
             raise WorkflowError(reason)
-        from_status = locked.status
+        from_status, references = locked.status, locked.references()
         extra = change(locked) or {}
-        locked.save()
+        _save(locked, references)
         CaseEvent.objects.create(
             case=locked,
             actor=actor,
@@ -191,6 +195,19 @@ def _transition(
                 data={"from": from_status, "to": locked.status},
             )
     return locked
+
+
+def _save(case, references_before):
+    """Save a moved case. Most moves change only its status and dates, which Wagtail's
+    reference index does not hold: those skip the index update each save would queue."""
+    # Already off (seed_demo turns it off around all its moves): leaving the context manager
+    # would turn it back on for the rest of the caller's block.
+    already_off = getattr(reference_index_auto_update_disabled, "value", False)
+    if already_off or case.references() != references_before:
+        case.save()
+        return
+    with disable_reference_index_auto_update():
+        case.save()
 
 
 def _require(text, message):
