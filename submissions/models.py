@@ -273,9 +273,9 @@ class Case(models.Model):
         must reply."""
         return self.status == self.Status.ASSIGNED and self.current_assignment_id is not None
 
-    def references(self):
-        """What Wagtail's reference index records of a case: the records it points at. A case
-        holds no rich text, stream or child records, so its foreign keys are all of it."""
+    def links(self):
+        """The records a case points at: all that Wagtail's reference index records of it, as
+        a case holds no rich text, stream or child records (workflow._save relies on this)."""
         return tuple(
             getattr(self, field.attname)
             for field in self._meta.concrete_fields

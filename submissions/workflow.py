@@ -172,9 +172,9 @@ def _transition(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if reason := refusal(locked, actor, action):
             raise WorkflowError(reason)
-        from_status, references = locked.status, locked.references()
+        from_status, links = locked.status, locked.links()
         extra = change(locked) or {}
-        _save(locked, references)
+        _save(locked, links)
         CaseEvent.objects.create(
             case=locked,
             actor=actor,
@@ -197,13 +197,13 @@ def _transition(
     return locked
 
 
-def _save(case, references_before):
+def _save(case, links_before):
     """Save a moved case. Most moves change only its status and dates, which Wagtail's
     reference index does not hold: those skip the index update each save would queue."""
     # Already off (seed_demo turns it off around all its moves): leaving the context manager
     # would turn it back on for the rest of the caller's block.
     already_off = getattr(reference_index_auto_update_disabled, "value", False)
-    if already_off or case.references() != references_before:
+    if already_off or case.links() != links_before:
         case.save()
         return
     with disable_reference_index_auto_update():

@@ -84,7 +84,7 @@ def test_every_move_leaves_a_case_indexed_as_a_full_update_would(team):
 
 
 def test_the_entries_of_a_case_are_its_foreign_keys(team):
-    """Case.references() is what the index records of a case: were a field added that the index
+    """Case.links() is what the index records of a case: were a field added that the index
     reads (rich text, a stream, a child record), a move changing only it would go unindexed."""
     case = make_case(team["station"], deputy=team["deputy"], actor=team["staff"])
     case = workflow.accept(case, team["staff"])
@@ -92,9 +92,9 @@ def test_the_entries_of_a_case_are_its_foreign_keys(team):
     case = workflow.merge(make_case(team["station"]), team["staff"], case)
     for linked in (case, case.merged_into):
         extracted = as_fully_indexed(linked)
-        assert extracted and len(extracted) == sum(1 for v in linked.references() if v)
+        assert extracted and len(extracted) == sum(1 for v in linked.links() if v)
         assert {object_id for _, object_id, _, _ in extracted} == {
-            str(value) for value in linked.references() if value is not None
+            str(value) for value in linked.links() if value is not None
         }
 
 
