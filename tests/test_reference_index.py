@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import get_resolver
+from modelcluster.models import ClusterableModel
 from wagtail import signal_handlers
 from wagtail.models import ReferenceIndex
 
@@ -86,6 +87,8 @@ def test_every_move_leaves_a_case_indexed_as_a_full_update_would(team):
 def test_the_entries_of_a_case_are_its_foreign_keys(team):
     """Case.links() is what the index records of a case: were a field added that the index
     reads (rich text, a stream, a child record), a move changing only it would go unindexed."""
+    assert not issubclass(Case, ClusterableModel)  # no child records indexed through the case
+    assert [f.name for f in Case._meta.get_fields() if hasattr(f, "extract_references")] == []
     case = make_case(team["station"], deputy=team["deputy"], actor=team["staff"])
     case = workflow.accept(case, team["staff"])
     case = workflow.assign(case, team["committee"], team["department"])

@@ -39,8 +39,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates demo logins and must not run in production.")
         password = os.environ.get("DEMO_PASSWORD", DEMO_PASSWORD)
         logins = []
-        # Each case moves a dozen times and every move would refresh Wagtail's reference index
-        # (a fifth of the seeding time): the index is brought up to date once, at the end.
+        # Every record created, and every move that changes a case's links, would refresh
+        # Wagtail's reference index one at a time: the index is brought up to date once, at
+        # the end.
         with transaction.atomic(), disable_reference_index_auto_update():
             for seed in SEEDERS:
                 logins += seed(password=password, log=self.stdout.write) or []
