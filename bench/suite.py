@@ -45,7 +45,9 @@ def run_suite(checkout, marks, workers):
     )
     seconds = time.perf_counter() - started
     found = SUMMARY.search(result.stdout)
-    return seconds, found.group(1) if found else result.stdout[-2000:]
+    summary = found.group(1) if found else result.stdout[-2000:]
+    # A red suite's time says little: say so beside it.
+    return seconds, summary if result.returncode == 0 else f"{summary} (exit {result.returncode})"
 
 
 def main():
