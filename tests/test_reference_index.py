@@ -1,6 +1,7 @@
 """Wagtail's reference index (the admin's usage counts and delete warnings) stays right while
 cases move, without an index update for every move and every message."""
 
+import copy
 import importlib
 import uuid
 from unittest import mock
@@ -16,6 +17,7 @@ from wagtail.models import ReferenceIndex
 from notifications.models import Notification
 from submissions import roles, workflow
 from submissions.models import Case
+from tests.conftest import module_data
 from tests.factories import DepartmentFactory, DeputyFactory, StationFactory, make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +31,7 @@ def admin_viewsets_registered():
     assert Case in ReferenceIndex.tracked_models
 
 
-@pytest.fixture
-def team():
+def build_team():
     station = StationFactory()
     department = DepartmentFactory()
     return {
@@ -41,6 +42,14 @@ def team():
         "committee": make_user("committee", roles.COMMITTEE),
         "handler": make_user("handler", roles.HANDLER, department=department),
     }
+
+
+team_once = module_data(build_team)
+
+
+@pytest.fixture
+def team(team_once, db):
+    return copy.deepcopy(team_once)  # changes to the Python objects stay in their test
 
 
 def indexed(obj):
